@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#if !defined(AIO_INSIDE) && !defined(AIO_COMPILATION)
+# error "Only <aio-glib.h> can be included directly."
+#endif
+
+#include <glib.h>
+
+#include "aio-version-macros.h"
+
+G_BEGIN_DECLS
+
+/**
+ * AIO_ERROR:
+ *
+ * The error domain of aio-glib's own errors, see [enum@Aio.Error].
+ *
+ * Cancellation is not in this domain: a cancelled future or task fails
+ * with `G_IO_ERROR_CANCELLED` in `G_IO_ERROR`, so GIO code recognises it.
+ * A timeout fails with `G_IO_ERROR_TIMED_OUT`.
+ *
+ * Since: 1.0
+ */
+#define AIO_ERROR (aio_error_quark ())
+
+/**
+ * AioError:
+ * @AIO_ERROR_FAILED: a generic failure
+ * @AIO_ERROR_INVALID_STATE: the operation does not fit the object's state,
+ *   such as setting the result of a future twice or reading the result of
+ *   a pending one
+ * @AIO_ERROR_NOT_IN_COROUTINE: a suspending call such as `aio_await()` was
+ *   made outside a C coroutine (a task created with [ctor@Aio.Task.new])
+ * @AIO_ERROR_AWAIT_SELF: a task tried to await itself
+ * @AIO_ERROR_LOOP_RUNNING: the loop is already running on this thread, so
+ *   it cannot be run again from inside itself
+ * @AIO_ERROR_TYPE_MISMATCH: a typed getter was used on a result of another
+ *   type
+ * @AIO_ERROR_CLOSED: the loop's main context has been destroyed
+ * @AIO_ERROR_WRONG_THREAD: a loop-bound object was used from a thread that
+ *   does not run its loop
+ * @AIO_ERROR_INVALID_ARGUMENT: an argument was out of range at run time,
+ *   such as a file descriptor that cannot be watched
+ *
+ * The errors in [error@Aio.Error]. New values are only ever appended.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< prefix=AIO_ERROR >*/
+{
+  AIO_ERROR_FAILED,
+  AIO_ERROR_INVALID_STATE,
+  AIO_ERROR_NOT_IN_COROUTINE,
+  AIO_ERROR_AWAIT_SELF,
+  AIO_ERROR_LOOP_RUNNING,
+  AIO_ERROR_TYPE_MISMATCH,
+  AIO_ERROR_CLOSED,
+  AIO_ERROR_WRONG_THREAD,
+  AIO_ERROR_INVALID_ARGUMENT,
+} AioError;
+
+AIO_AVAILABLE_IN_1_0
+GQuark aio_error_quark (void);
+
+G_END_DECLS

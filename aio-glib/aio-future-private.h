@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <string.h>
+
+#include "aio-future.h"
+#include "aio-loop-private.h"
+
+G_BEGIN_DECLS
+
+/* Something waiting for a future: a task, a done callback, a combinator.
+ * Waiters are linked into the future's list and called, in the order they
+ * were added, from one ready-ring item after the future is done.  A waiter
+ * is unlinked before it is called, so it may free itself.  Whoever owns a
+ * waiter must keep it alive until it is called or removed.
+ */
+typedef struct _AioWaiter AioWaiter;
+typedef void (*AioWaiterFunc) (AioWaiter *waiter,
+                               AioFuture *future);
+
+struct _AioWaiter
+{
+  AioWaiter     *prev;
+  AioWaiter     *next;
+  AioWaiterFunc  func;
+  /* Optional: when this is the future's only waiter, the future puts
+   * ready_func (ready_data) on the ready ring instead of calling func from
+   * a batch.  Only for waiters that keep the future alive themselves.
+   */
+  AioReadyFunc   ready_func;
+  gpointer       ready_data;
+};
+
+/* Asks the owner of an operation behind a future to stop it.  Returns TRUE
+ * if the future should end cancelled right away, FALSE if the operation
+ * will complete the future itself (the GIO bridge waits for GIO to call
+ * back, so no buffer is still in use when the awaiting task resumes).
+ */
+typedef gboolean (*AioCancelHook) (AioFuture  *future,
+                                   const char *msg,
+                                   gpointer    data);
+
+typedef struct
+{
+  AioLoop        *loop;                 /* (owned) */
+  gint            state;                /* (atomic) AioFutureState; written by the loop thread only */
+  GValue          value;                /* the result once FINISHED without error */
+  GDestroyNotify  pointer_destroy;      /* frees a G_TYPE_POINTER result */
+  GError         *error;                /* (owned) (nullable) failure or cancellation */
+  AioWaiter      *waiters;              /* loop thread only */
+  AioWaiter      *waiters_tail;         /* loop thread only */
+  AioCancelHook   cancel_hook;          /* loop thread only */
+  gpointer        cancel_hook_data;
+  GDestroyNotify  cancel_hook_destroy;
+  AioFuture      *pool_next;            /* link in the recycling pool */
+  guint           error_retrieved : 1;
+  guint           is_task : 1;
+} AioFuturePrivate;
+
+/* GValue shortcuts for the fundamental scalar types, whose value tables
+ * only store into data[0] and free nothing: the hot paths skip the type
+ * table lookups of g_value_init() and g_value_unset().  @value must be
+ * zero-filled (G_VALUE_INIT) before a setter.
+ */
+#define AIO_VALUE_SETTER(name, gtype, field, ctype)                      \
+  static inline void                                                    \
+  _aio_value_set_##name (GValue *value, ctype v)                        \
+  {                                                                     \
+    value->g_type = gtype;                                              \
+    value->data[0].field = v;                                           \
+  }
+AIO_VALUE_SETTER (boolean, G_TYPE_BOOLEAN, v_int, gboolean)
+AIO_VALUE_SETTER (int, G_TYPE_INT, v_int, gint)
+AIO_VALUE_SETTER (int64, G_TYPE_INT64, v_int64, gint64)
+AIO_VALUE_SETTER (uint64, G_TYPE_UINT64, v_uint64, guint64)
+AIO_VALUE_SETTER (double, G_TYPE_DOUBLE, v_double, gdouble)
+AIO_VALUE_SETTER (pointer, G_TYPE_POINTER, v_pointer, gpointer)
+#undef AIO_VALUE_SETTER
+
+static inline gboolean
+_aio_value_is_scalar (const GValue *value)
+{
+  switch (value->g_type)
+    {
+    case G_TYPE_INVALID:
+    case G_TYPE_BOOLEAN:
+    case G_TYPE_INT:
+    case G_TYPE_INT64:
+    case G_TYPE_UINT64:
+    case G_TYPE_DOUBLE:
+    case G_TYPE_POINTER:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static inline void
+_aio_value_clear (GValue *value)
+{
+  if (_aio_value_is_scalar (value))
+    memset (value, 0, sizeof *value);
+  else
+    g_value_unset (value);
+}
+
+extern gint _aio_future_private_offset G_GNUC_INTERNAL;
+extern GType _aio_future_type G_GNUC_INTERNAL;     /* AIO_TYPE_FUTURE, without a call */
+extern GType _aio_task_type G_GNUC_INTERNAL;       /* AIO_TYPE_TASK, without a call */
+extern gboolean _aio_recycling G_GNUC_INTERNAL;    /* FALSE under AIO_DEBUG=no-recycle */
+
+static inline AioFuturePrivate *
+_aio_future_priv (AioFuture *future)
+{
+  return (AioFuturePrivate *) G_STRUCT_MEMBER_P (future, _aio_future_private_offset);
+}
+
+static inline gboolean
+_aio_future_is_done (AioFuture *future)
+{
+  gint state = g_atomic_int_get (&_aio_future_priv (future)->state);
+
+  return state == AIO_FUTURE_FINISHED || state == AIO_FUTURE_CANCELLED;
+}
+
+/* g_object_ref() for our own bookkeeping.  An instance without qdata has
+ * no toggle references, so nothing needs to hear about the count changing:
+ * a plain atomic increment does.  _aio_future_release() (or
+ * _aio_task_release()) is the matching drop.
+ */
+static inline gpointer
+_aio_ref (gpointer instance)
+{
+  GObject *object = instance;
+
+  if (G_LIKELY (object->qdata == NULL))
+    g_atomic_int_inc (&object->ref_count);
+  else
+    g_object_ref (object);
+  return instance;
+}
+
+/* Drops a reference that is not the last one, like g_object_unref(). */
+static inline void
+_aio_unref_not_last (gpointer instance)
+{
+  GObject *object = instance;
+  gint count = g_atomic_int_get (&object->ref_count);
+
+  if (G_LIKELY (object->qdata == NULL && count > 1 &&
+                g_atomic_int_compare_and_exchange (&object->ref_count, count, count - 1)))
+    return;
+  g_object_unref (object);
+}
+
+/* aio_future_propagate() without the argument checks; the error path is
+ * out of line.
+ */
+gboolean   _aio_future_propagate_slow (AioFuture     *future,
+                                       GError       **error) G_GNUC_INTERNAL;
+
+static inline gboolean
+_aio_future_propagate (AioFuture  *future,
+                       GError    **error)
+{
+  AioFuturePrivate *priv = _aio_future_priv (future);
+
+  if (G_LIKELY (g_atomic_int_get (&priv->state) == AIO_FUTURE_FINISHED &&
+                priv->error == NULL))
+    return TRUE;
+  return _aio_future_propagate_slow (future, error);
+}
+
+AioFuture *_aio_future_new_for_loop  (AioLoop        *loop) G_GNUC_INTERNAL;
+
+/* g_object_new() for @type (AioFuture or a subclass) attached to @loop. */
+gpointer   _aio_future_construct     (GType           type,
+                                      AioLoop        *loop) G_GNUC_INTERNAL;
+void       _aio_future_set_loop      (AioFuture      *future,
+                                      AioLoop        *loop) G_GNUC_INTERNAL;
+
+/* Puts a done future back to the pending state for reuse. */
+void       _aio_future_reset         (AioFuture      *future) G_GNUC_INTERNAL;
+
+/* _aio_future_release() or _aio_task_release(), by type. */
+void       _aio_release              (AioFuture      *future) G_GNUC_INTERNAL;
+
+/* Drops a reference.  When it is the last one and nobody else can have
+ * seen the object (no qdata, so no weak or toggle references and no
+ * binding wrapper), the instance is reset and kept for reuse on this
+ * thread instead of going through g_object_unref().
+ */
+void       _aio_future_release       (AioFuture      *future) G_GNUC_INTERNAL;
+
+/* Loop thread only.  Returns FALSE, without linking, if already done. */
+gboolean   _aio_future_add_waiter    (AioFuture      *future,
+                                      AioWaiter      *waiter) G_GNUC_INTERNAL;
+void       _aio_future_remove_waiter (AioFuture      *future,
+                                      AioWaiter      *waiter) G_GNUC_INTERNAL;
+
+/* Completes @future, taking @value (moved out, may be NULL) or @failure.
+ * @state is AIO_FUTURE_FINISHED or AIO_FUTURE_CANCELLED.
+ */
+gboolean   _aio_future_complete      (AioFuture      *future,
+                                      AioFutureState  state,
+                                      GValue         *value,
+                                      GError         *failure,
+                                      GError        **error) G_GNUC_INTERNAL;
+gboolean   _aio_future_cancel_now    (AioFuture      *future,
+                                      const char     *msg) G_GNUC_INTERNAL;
+
+void       _aio_future_set_cancel_hook (AioFuture    *future,
+                                        AioCancelHook hook,
+                                        gpointer      data,
+                                        GDestroyNotify destroy) G_GNUC_INTERNAL;
+
+/* Moves the result into @value (copies it when others hold references).
+ * The future must be FINISHED without error.
+ */
+void       _aio_future_take_value    (AioFuture      *future,
+                                      GValue         *value) G_GNUC_INTERNAL;
+
+void       _aio_future_mark_task     (AioFuture      *future) G_GNUC_INTERNAL;
+
+GError    *_aio_cancelled_error_new  (const char     *msg) G_GNUC_INTERNAL;
+
+/* Frees a done-callback record left on a finalized future. */
+void       _aio_future_free_callback_record (AioWaiter *waiter) G_GNUC_INTERNAL;
+
+G_END_DECLS

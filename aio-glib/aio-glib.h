@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#define AIO_INSIDE
+
+#include <gio/gio.h>
+
+#include "aio-version.h"
+#include "aio-version-macros.h"
+#include "aio-types.h"
+#include "aio-enums.h"
+#include "aio-error.h"
+#include "aio-handle.h"
+#include "aio-loop.h"
+#include "aio-future.h"
+#include "aio-task.h"
+#include "aio-await.h"
+#include "aio-sleep.h"
+#include "aio-gio.h"
+#include "aio-run.h"
+
+#undef AIO_INSIDE

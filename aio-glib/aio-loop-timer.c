@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "aio-handle-private.h"
+#include "aio-loop-private.h"
+
+/* The timers of a loop: a binary min-heap on (when, seq), where each handle
+ * knows its index so a cancelled timer leaves at once, in O(log n).
+ */
+
+static inline gboolean
+timer_before (const AioHandle *a,
+              const AioHandle *b)
+{
+  return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+}
+
+static inline void
+heap_place (AioLoop   *loop,
+            guint      index,
+            AioHandle *handle)
+{
+  loop->timers[index] = handle;
+  handle->heap_index = (gint) index;
+}
+
+static void
+sift_up (AioLoop *loop,
+         guint    index)
+{
+  AioHandle *handle = loop->timers[index];
+
+  while (index > 0)
+    {
+      guint parent = (index - 1) / 2;
+
+      if (!timer_before (handle, loop->timers[parent]))
+        break;
+      heap_place (loop, index, loop->timers[parent]);
+      index = parent;
+    }
+  heap_place (loop, index, handle);
+}
+
+static void
+sift_down (AioLoop *loop,
+           guint    index)
+{
+  AioHandle *handle = loop->timers[index];
+
+  for (;;)
+    {
+      guint child = 2 * index + 1;
+
+      if (child >= loop->n_timers)
+        break;
+      if (child + 1 < loop->n_timers &&
+          timer_before (loop->timers[child + 1], loop->timers[child]))
+        child++;
+      if (!timer_before (loop->timers[child], handle))
+        break;
+      heap_place (loop, index, loop->timers[child]);
+      index = child;
+    }
+  heap_place (loop, index, handle);
+}
+
+static void
+heap_insert (AioLoop   *loop,
+             AioHandle *handle)
+{
+  if (loop->n_timers == loop->timers_alloc)
+    {
+      loop->timers_alloc = MAX (16, loop->timers_alloc * 2);
+      loop->timers = g_renew (AioHandle *, loop->timers, loop->timers_alloc);
+    }
+  handle->seq = loop->timer_seq++;
+  loop->timers[loop->n_timers] = handle;
+  handle->heap_index = (gint) loop->n_timers;
+  loop->n_timers++;
+  sift_up (loop, loop->n_timers - 1);
+}
+
+/* Takes the handle out of the heap; returns the heap's reference. */
+static AioHandle *
+heap_remove_at (AioLoop *loop,
+                guint    index)
+{
+  AioHandle *handle = loop->timers[index];
+  AioHandle *last;
+
+  loop->n_timers--;
+  handle->heap_index = -1;
+  if (index == loop->n_timers)
+    return handle;
+
+  last = loop->timers[loop->n_timers];
+  heap_place (loop, index, last);
+  if (index > 0 && timer_before (last, loop->timers[(index - 1) / 2]))
+    sift_up (loop, index);
+  else
+    sift_down (loop, index);
+  return handle;
+}
+
+static void
+insert_on_loop (gpointer data)
+{
+  AioHandle *handle = data;
+
+  if (g_atomic_int_get (&handle->cancelled))
+    {
+      _aio_handle_release_data (handle);
+      aio_handle_unref (handle);
+      return;
+    }
+  heap_insert (handle->loop, handle);   /* the heap takes this reference */
+}
+
+AioHandle *
+_aio_loop_add_timer (AioLoop        *loop,
+                     gint64          when_us,
+                     AioCallback     callback,
+                     gpointer        user_data,
+                     GDestroyNotify  destroy)
+{
+  AioHandle *handle = _aio_handle_new (loop, AIO_HANDLE_TIMER, callback, user_data, destroy);
+
+  handle->when = when_us;
+  if (_aio_loop_is_owner (loop))
+    heap_insert (loop, aio_handle_ref (handle));
+  else
+    _aio_loop_post_threadsafe (loop, insert_on_loop, aio_handle_ref (handle));
+  return handle;
+}
+
+void
+_aio_loop_remove_timer (AioLoop   *loop,
+                        AioHandle *handle)
+{
+  if (handle->heap_index < 0)
+    return;
+  heap_remove_at (loop, (guint) handle->heap_index);
+  _aio_handle_release_data (handle);
+  aio_handle_unref (handle);
+}
+
+gint64
+_aio_loop_next_deadline (AioLoop *loop)
+{
+  return loop->n_timers > 0 ? loop->timers[0]->when : -1;
+}
+
+static void
+run_timer (gpointer data)
+{
+  AioHandle *handle = data;
+
+  _aio_handle_run (handle);
+  _aio_handle_release_data (handle);
+  aio_handle_unref (handle);
+}
+
+void
+_aio_loop_run_timers (AioLoop *loop,
+                      gint64   now)
+{
+  while (loop->n_timers > 0 && loop->timers[0]->when <= now)
+    {
+      AioHandle *handle = heap_remove_at (loop, 0);
+
+      _aio_loop_push_ready (loop, run_timer, handle);
+    }
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "aio-coroutine-private.h"
+#include "aio-future-private.h"
+#include "aio-task.h"
+
+G_BEGIN_DECLS
+
+struct _AioTask
+{
+  AioFuture         parent_instance;
+
+  AioLoop          *loop;            /* (unowned) the future's loop, which owns it */
+  char             *name;            /* (owned) (nullable) NULL means "Task-<number>" */
+  guint64           number;
+
+  AioTaskFunc       func;            /* stackful body, or NULL */
+  AioTaskStepFunc   step;            /* stackless body, or NULL */
+  gpointer          user_data;
+  GDestroyNotify    destroy;         /* frees user_data when the body is finished */
+
+  AioCoroutine     *co;              /* (owned) (nullable) while a stackful body runs */
+  gsize             stack_size;      /* 0: the default */
+
+  AioFuture        *fut_waiter;      /* (owned) (nullable) what the task awaits */
+  AioWaiter         waiter;          /* linked into fut_waiter while waiting */
+
+  guint             num_cancels_requested;
+  char             *cancel_msg;      /* (owned) (nullable) */
+
+  GValue            ret_value;       /* the body's result, until the task is done */
+  GDestroyNotify    ret_pointer_destroy;
+  GError           *ret_error;       /* (owned) (nullable) */
+
+  AioTask          *all_prev;        /* loop's task list; loop thread only */
+  AioTask          *all_next;
+  AioTask          *pool_next;
+
+  AioFuture        *gio_next;        /* (owned) (nullable) GIO call being set up */
+  GAsyncResult     *gio_result;      /* (owned) (nullable) result of the last GIO call */
+
+  guint             must_cancel : 1;
+  guint             started : 1;
+  guint             returned : 1;
+  guint             stepping : 1;
+};
+
+/* Like _aio_future_release(), for tasks. */
+void     _aio_task_release       (AioTask   *task) G_GNUC_INTERNAL;
+
+/* The current task if its body is a C coroutine running right now. */
+AioTask *_aio_task_current_coroutine (void) G_GNUC_INTERNAL;
+
+/* Suspends the current C coroutine until @future is done.  The caller keeps
+ * its reference to @future.  Fails with AIO_ERROR_NOT_IN_COROUTINE,
+ * AIO_ERROR_AWAIT_SELF, or with the cancellation error when the task was
+ * cancelled while it waited (asyncio's CancelledError at the await).
+ */
+gboolean _aio_task_wait          (AioFuture *future,
+                                  GError   **error) G_GNUC_INTERNAL;
+
+G_END_DECLS

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#if !defined(AIO_INSIDE) && !defined(AIO_COMPILATION)
+# error "Only <aio-glib.h> can be included directly."
+#endif
+
+#include <glib.h>
+
+#include "aio-version.h"
+
+#ifndef _AIO_EXTERN
+# define _AIO_EXTERN __attribute__((visibility("default"))) extern
+#endif
+
+#define AIO_VERSION_1_0 (AIO_ENCODE_VERSION (1, 0, 0))
+
+#ifndef AIO_VERSION_MIN_REQUIRED
+# define AIO_VERSION_MIN_REQUIRED (AIO_VERSION_1_0)
+#endif
+
+#ifndef AIO_VERSION_MAX_ALLOWED
+# define AIO_VERSION_MAX_ALLOWED (AIO_ENCODE_VERSION (AIO_MAJOR_VERSION, AIO_MINOR_VERSION, 0))
+#endif
+
+#ifdef AIO_DISABLE_DEPRECATION_WARNINGS
+# define AIO_DEPRECATED _AIO_EXTERN
+# define AIO_DEPRECATED_FOR(f) _AIO_EXTERN
+# define AIO_UNAVAILABLE(maj,min) _AIO_EXTERN
+#else
+# define AIO_DEPRECATED G_DEPRECATED _AIO_EXTERN
+# define AIO_DEPRECATED_FOR(f) G_DEPRECATED_FOR (f) _AIO_EXTERN
+# define AIO_UNAVAILABLE(maj,min) G_UNAVAILABLE (maj, min) _AIO_EXTERN
+#endif
+
+#define AIO_AVAILABLE_IN_ALL _AIO_EXTERN
+
+#if AIO_VERSION_MAX_ALLOWED < AIO_VERSION_1_0
+# define AIO_AVAILABLE_IN_1_0 AIO_UNAVAILABLE (1, 0)
+#else
+# define AIO_AVAILABLE_IN_1_0 _AIO_EXTERN
+#endif
+
+#if AIO_VERSION_MIN_REQUIRED >= AIO_VERSION_1_0
+# define AIO_DEPRECATED_IN_1_0 AIO_DEPRECATED
+# define AIO_DEPRECATED_IN_1_0_FOR(f) AIO_DEPRECATED_FOR (f)
+#else
+# define AIO_DEPRECATED_IN_1_0 _AIO_EXTERN
+# define AIO_DEPRECATED_IN_1_0_FOR(f) _AIO_EXTERN
+#endif
