@@ -42,6 +42,20 @@ G_BEGIN_DECLS
  *   does not run its loop
  * @AIO_ERROR_INVALID_ARGUMENT: an argument was out of range at run time,
  *   such as a file descriptor that cannot be watched
+ * @AIO_ERROR_QUEUE_EMPTY: a queue had no item to get without waiting
+ *   (asyncio's `QueueEmpty`)
+ * @AIO_ERROR_QUEUE_FULL: a queue had no room to put an item without
+ *   waiting (asyncio's `QueueFull`)
+ * @AIO_ERROR_QUEUE_SHUT_DOWN: the queue was shut down (asyncio's
+ *   `QueueShutDown`)
+ * @AIO_ERROR_BROKEN_BARRIER: the barrier was reset or aborted while
+ *   waiting (asyncio's `BrokenBarrierError`)
+ * @AIO_ERROR_TOO_MANY_RELEASES: a bounded semaphore was released more times
+ *   than it was acquired
+ * @AIO_ERROR_STOP_ITERATION: an async generator or iterator has no more
+ *   values (asyncio's `StopAsyncIteration`)
+ * @AIO_ERROR_MULTIPLE: several operations failed together, such as tasks
+ *   of a task group; the message names them (asyncio's `ExceptionGroup`)
  *
  * The errors in [error@Aio.Error]. New values are only ever appended.
  *
@@ -58,6 +72,13 @@ typedef enum /*< prefix=AIO_ERROR >*/
   AIO_ERROR_CLOSED,
   AIO_ERROR_WRONG_THREAD,
   AIO_ERROR_INVALID_ARGUMENT,
+  AIO_ERROR_QUEUE_EMPTY,
+  AIO_ERROR_QUEUE_FULL,
+  AIO_ERROR_QUEUE_SHUT_DOWN,
+  AIO_ERROR_BROKEN_BARRIER,
+  AIO_ERROR_TOO_MANY_RELEASES,
+  AIO_ERROR_STOP_ITERATION,
+  AIO_ERROR_MULTIPLE,
 } AioError;
 
 AIO_AVAILABLE_IN_1_0
