@@ -35,6 +35,15 @@ struct _AioWaiter
  * if the future should end cancelled right away, FALSE if the operation
  * will complete the future itself (the GIO bridge waits for GIO to call
  * back, so no buffer is still in use when the awaiting task resumes).
+ *
+ * Completing a future clears its hook.  A hook set on a future that is
+ * already done is called once, on the loop thread, if someone cancels the
+ * done future (its return value is ignored): the awaiter of a lock grant
+ * or a queue item was cancelled before it resumed, so the grant or the
+ * item must go back (asyncio's "cancelled after being woken up").  Once
+ * someone has read the outcome, the grant was taken: reading it disarms
+ * the hook (see _aio_future_consumed()), so a later cancel cannot give
+ * back, say, a queue item twice.
  */
 typedef gboolean (*AioCancelHook) (AioFuture  *future,
                                    const char *msg,
@@ -159,6 +168,18 @@ _aio_unref_not_last (gpointer instance)
 gboolean   _aio_future_propagate_slow (AioFuture     *future,
                                        GError       **error) G_GNUC_INTERNAL;
 
+void       _aio_future_disarm        (AioFuture     *future) G_GNUC_INTERNAL;
+
+/* Records that the outcome of a done future was read. */
+static inline void
+_aio_future_consumed (AioFuture        *future,
+                      AioFuturePrivate *priv)
+{
+  priv->error_retrieved = TRUE;
+  if (G_UNLIKELY (priv->cancel_hook != NULL))
+    _aio_future_disarm (future);
+}
+
 static inline gboolean
 _aio_future_propagate (AioFuture  *future,
                        GError    **error)
@@ -167,7 +188,11 @@ _aio_future_propagate (AioFuture  *future,
 
   if (G_LIKELY (g_atomic_int_get (&priv->state) == AIO_FUTURE_FINISHED &&
                 priv->error == NULL))
-    return TRUE;
+    {
+      if (G_UNLIKELY (priv->cancel_hook != NULL))
+        _aio_future_disarm (future);
+      return TRUE;
+    }
   return _aio_future_propagate_slow (future, error);
 }
 
@@ -191,6 +216,12 @@ void       _aio_release              (AioFuture      *future) G_GNUC_INTERNAL;
  * thread instead of going through g_object_unref().
  */
 void       _aio_future_release       (AioFuture      *future) G_GNUC_INTERNAL;
+
+/* Arranges for this thread's pools of futures and tasks to be emptied
+ * when it exits; called once the first one is pooled.
+ */
+void       _aio_thread_hook_pools    (AioThreadState *ts)
+  G_GNUC_INTERNAL G_GNUC_NO_INLINE __attribute__ ((cold));
 
 /* Loop thread only.  Returns FALSE, without linking, if already done. */
 gboolean   _aio_future_add_waiter    (AioFuture      *future,

@@ -54,7 +54,6 @@ gboolean _aio_recycling = TRUE;
 
 G_DEFINE_TYPE_WITH_PRIVATE (AioFuture, aio_future, G_TYPE_OBJECT)
 
-#define POOL_MAX 256
 
 
 GError *
@@ -107,6 +106,18 @@ report_unretrieved (AioFuture *self)
   else
     g_warning ("A future failed and nobody retrieved its error: %s",
                priv->error->message);
+}
+
+void
+_aio_future_disarm (AioFuture *future)
+{
+  AioFuturePrivate *priv = _aio_future_priv (future);
+
+  /* Only a hook set after completion can be here; readers on other
+   * threads leave it to the loop's thread.
+   */
+  if (_aio_future_is_done (future) && _aio_loop_is_owner (priv->loop))
+    clear_cancel_hook (priv);
 }
 
 static void
@@ -217,6 +228,7 @@ _aio_future_new_for_loop (AioLoop *loop)
       priv = _aio_future_priv (future);
       ts->future_pool = priv->pool_next;
       ts->n_future_pool--;
+      ts->pools_taken++;
       priv->pool_next = NULL;
       _aio_future_set_loop (future, loop);
       return future;
@@ -256,6 +268,98 @@ _aio_release (AioFuture *future)
     _aio_unref_not_last (future);
 }
 
+/* Pooled futures and tasks hold a reference to their loop; without this,
+ * a thread's loop and its pools would outlive the thread.
+ */
+static void
+free_thread_pools (gpointer data)
+{
+  AioThreadState *ts = data;
+
+  ts->pools_hooked = FALSE;
+  while (ts->future_pool != NULL)
+    {
+      AioFuture *future = ts->future_pool;
+
+      ts->future_pool = _aio_future_priv (future)->pool_next;
+      ts->n_future_pool--;
+      g_object_unref (future);
+    }
+  while (ts->task_pool != NULL)
+    {
+      AioTask *task = ts->task_pool;
+
+      ts->task_pool = task->pool_next;
+      ts->n_task_pool--;
+      g_object_unref (task);
+    }
+}
+
+static GPrivate pools_exit_hook = G_PRIVATE_INIT (free_thread_pools);
+
+static void
+shrink_pools (AioThreadState *ts,
+              guint           keep)
+{
+  while (ts->n_future_pool > keep)
+    {
+      AioFuture *future = ts->future_pool;
+
+      ts->future_pool = _aio_future_priv (future)->pool_next;
+      ts->n_future_pool--;
+      g_object_unref (future);
+    }
+  while (ts->n_task_pool > keep)
+    {
+      AioTask *task = ts->task_pool;
+
+      ts->task_pool = task->pool_next;
+      ts->n_task_pool--;
+      g_object_unref (task);
+    }
+}
+
+static void arm_pool_trim (AioLoop *loop);
+
+static void
+pool_trim_due (gpointer data)
+{
+  AioThreadState *ts = &_aio_ts;
+  AioLoop *loop = data;
+
+  ts->pools_trim_armed = FALSE;
+  if (ts->pools_taken == 0)
+    shrink_pools (ts, AIO_POOL_KEEP);
+  else if (ts->n_future_pool > AIO_POOL_KEEP || ts->n_task_pool > AIO_POOL_KEEP)
+    arm_pool_trim (loop);   /* still in use: look again later */
+}
+
+static void
+arm_pool_trim (AioLoop *loop)
+{
+  AioThreadState *ts = &_aio_ts;
+
+  ts->pools_trim_armed = TRUE;
+  ts->pools_taken = 0;
+  aio_handle_unref (_aio_loop_add_timer (loop, g_get_monotonic_time () + AIO_POOL_TRIM_DELAY_US,
+                                         pool_trim_due, g_object_ref (loop), g_object_unref));
+}
+
+void
+_aio_pools_grew (AioLoop *loop)
+{
+  /* The timer must fire on this thread: the pools are thread-local. */
+  if (loop->source != NULL && _aio_loop_is_owner (loop))
+    arm_pool_trim (loop);
+}
+
+void
+_aio_thread_hook_pools (AioThreadState *ts)
+{
+  ts->pools_hooked = TRUE;
+  g_private_set (&pools_exit_hook, ts);
+}
+
 void
 _aio_future_release (AioFuture *future)
 {
@@ -266,7 +370,7 @@ _aio_future_release (AioFuture *future)
   if (G_OBJECT_TYPE (object) != _aio_future_type ||
       g_atomic_int_get (&object->ref_count) != 1 ||
       object->qdata != NULL ||
-      ts->n_future_pool >= POOL_MAX ||
+      ts->n_future_pool >= AIO_POOL_MAX ||
       !_aio_recycling)
     {
       _aio_unref_not_last (object);
@@ -285,6 +389,10 @@ _aio_future_release (AioFuture *future)
   priv->pool_next = ts->future_pool;
   ts->future_pool = future;
   ts->n_future_pool++;
+  if (G_UNLIKELY (!ts->pools_hooked))
+    _aio_thread_hook_pools (ts);
+  if (G_UNLIKELY (ts->n_future_pool > AIO_POOL_KEEP && !ts->pools_trim_armed))
+    _aio_pools_grew (priv->loop);
 }
 
 /**
@@ -390,9 +498,21 @@ run_callbacks (gpointer data)
   AioFuture *self = data;
   AioFuturePrivate *priv = _aio_future_priv (self);
   AioWaiter *waiter;
+  guint n = 0;
 
   while ((waiter = priv->waiters) != NULL)
     {
+      /* A future with a crowd of waiters (a gate for a million tasks) must
+       * not hold the dispatch past its budget: the rest waits its turn.
+       */
+      if (G_UNLIKELY (++n % 256 == 0) &&
+          g_get_monotonic_time () >= priv->loop->dispatch_deadline)
+        {
+          _aio_loop_push_ready (priv->loop, run_callbacks, self);
+          priv->loop->budget_spent = TRUE;
+          return;
+        }
+
       priv->waiters = waiter->next;
       if (priv->waiters != NULL)
         priv->waiters->prev = NULL;
@@ -438,11 +558,22 @@ finish_completion (AioFuture *self,
 /* An outcome handed over from another thread. */
 typedef struct
 {
-  AioFuture *future;     /* (owned) */
-  gint       state;
-  GValue     value;
-  GError    *failure;    /* (owned) (nullable) */
+  AioFuture      *future;           /* (owned) */
+  gint            state;
+  GValue          value;
+  GDestroyNotify  pointer_destroy;  /* frees a G_TYPE_POINTER value */
+  GError         *failure;          /* (owned) (nullable) */
 } Completion;
+
+/* A result that never reached its future still owns its pointer. */
+static void
+completion_drop_value (Completion *completion)
+{
+  if (completion->value.g_type == G_TYPE_POINTER && completion->pointer_destroy != NULL &&
+      completion->value.data[0].v_pointer != NULL)
+    completion->pointer_destroy (completion->value.data[0].v_pointer);
+  _aio_value_clear (&completion->value);
+}
 
 static void
 complete_on_loop (gpointer data)
@@ -454,6 +585,7 @@ complete_on_loop (gpointer data)
   if (g_atomic_int_get (&priv->state) == AIO_FUTURE_PENDING)
     {
       priv->value = completion->value;
+      priv->pointer_destroy = completion->pointer_destroy;
       priv->error = completion->failure;
       finish_completion (future, completion->state);
     }
@@ -461,11 +593,33 @@ complete_on_loop (gpointer data)
     {
       g_critical ("A result was set on a future from another thread after the future was done; "
                   "the late result is dropped");
-      _aio_value_clear (&completion->value);
+      completion_drop_value (completion);
       g_clear_error (&completion->failure);
     }
   g_object_unref (future);
   g_free (completion);
+}
+
+/* Hands an outcome to the loop's thread; takes @value and @failure. */
+static void
+post_completion (AioFuture      *future,
+                 gint            state,
+                 GValue         *value,
+                 GDestroyNotify  pointer_destroy,
+                 GError         *failure)
+{
+  Completion *completion = g_new0 (Completion, 1);
+
+  completion->future = g_object_ref (future);
+  completion->state = state;
+  if (value != NULL)
+    {
+      completion->value = *value;
+      memset (value, 0, sizeof *value);
+    }
+  completion->pointer_destroy = pointer_destroy;
+  completion->failure = failure;
+  _aio_loop_post_threadsafe (_aio_future_priv (future)->loop, complete_on_loop, completion);
 }
 
 gboolean
@@ -492,17 +646,7 @@ _aio_future_complete (AioFuture       *future,
    */
   if (G_UNLIKELY (!_aio_loop_is_owner (priv->loop)))
     {
-      Completion *completion = g_new0 (Completion, 1);
-
-      completion->future = g_object_ref (future);
-      completion->state = state;
-      if (value != NULL)
-        {
-          completion->value = *value;
-          memset (value, 0, sizeof *value);
-        }
-      completion->failure = failure;
-      _aio_loop_post_threadsafe (priv->loop, complete_on_loop, completion);
+      post_completion (future, state, value, NULL, failure);
       return TRUE;
     }
 
@@ -548,7 +692,18 @@ aio_future_real_cancel (AioFuture  *self,
   AioFuturePrivate *priv = _aio_future_priv (self);
 
   if (g_atomic_int_get (&priv->state) != AIO_FUTURE_PENDING)
-    return FALSE;
+    {
+      /* Completion clears the hook, so one found here was set after: a
+       * lock or queue handing something over through this future wants
+       * to hear that its awaiter was cancelled before it could resume.
+       */
+      if (G_UNLIKELY (priv->cancel_hook != NULL) && _aio_loop_is_owner (priv->loop))
+        {
+          priv->cancel_hook (self, msg, priv->cancel_hook_data);
+          clear_cancel_hook (priv);
+        }
+      return FALSE;
+    }
 
   if (!_aio_loop_is_owner (priv->loop))
     {
@@ -924,12 +1079,26 @@ aio_future_set_pointer (AioFuture       *self,
                         GDestroyNotify   destroy,
                         GError         **error)
 {
+  AioFuturePrivate *priv;
   GValue v = G_VALUE_INIT;
   gboolean ok;
 
   g_return_val_if_fail (AIO_IS_FUTURE (self), FALSE);
 
+  priv = _aio_future_priv (self);
   _aio_value_set_pointer (&v, value);
+
+  /* From another thread the destroy notify travels with the value: once
+   * it is posted, the loop may complete, hand out and even recycle the
+   * future, so this thread must not write to it afterwards.
+   */
+  if (G_UNLIKELY (!_aio_loop_is_owner (priv->loop)) && !priv->is_task &&
+      g_atomic_int_get (&priv->state) == AIO_FUTURE_PENDING)
+    {
+      post_completion (self, AIO_FUTURE_FINISHED, &v, destroy, NULL);
+      return TRUE;
+    }
+
   ok = set_result (self, &v, error);
   if (ok)
     _aio_future_priv (self)->pointer_destroy = destroy;
@@ -1025,7 +1194,7 @@ _aio_future_propagate_slow (AioFuture  *self,
                            "The future is still pending; await it or wait until it is done");
       return FALSE;
     }
-  priv->error_retrieved = TRUE;
+  _aio_future_consumed (self, priv);
   if (priv->error != NULL)
     {
       g_propagate_error (error, g_error_copy (priv->error));
@@ -1118,7 +1287,7 @@ _aio_future_take_value (AioFuture *future,
 {
   AioFuturePrivate *priv = _aio_future_priv (future);
 
-  priv->error_retrieved = TRUE;
+  _aio_future_consumed (future, priv);
   if (priv->value.g_type == G_TYPE_INVALID)
     return;
   if (g_atomic_int_get (&((GObject *) future)->ref_count) == 1 &&
@@ -1440,7 +1609,7 @@ aio_future_dup_error (AioFuture *self)
   priv = _aio_future_priv (self);
   if (!_aio_future_is_done (self) || priv->error == NULL)
     return NULL;
-  priv->error_retrieved = TRUE;
+  _aio_future_consumed (self, priv);
   return g_error_copy (priv->error);
 }
 
@@ -1723,4 +1892,35 @@ aio_future_wait_finish (AioFuture     *self,
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   return _aio_future_propagate (self, error);
+}
+
+static void
+drop_completion (gpointer data)
+{
+  Completion *completion = data;
+
+  completion_drop_value (completion);
+  g_clear_error (&completion->failure);
+  g_object_unref (completion->future);
+  g_free (completion);
+}
+
+static void
+drop_cancel_request (gpointer data)
+{
+  CancelRequest *request = data;
+
+  g_object_unref (request->future);
+  g_free (request->msg);
+  g_free (request);
+}
+
+void
+_aio_future_register_drops (void)
+{
+  _aio_loop_register_drop (run_callbacks, (GDestroyNotify) _aio_future_release);
+  _aio_loop_register_drop (complete_on_loop, drop_completion);
+  _aio_loop_register_drop (cancel_on_loop, drop_cancel_request);
+  _aio_loop_register_drop (run_standalone_record, (GDestroyNotify) callback_record_free);
+  _aio_loop_register_drop (add_callback_on_loop, (GDestroyNotify) callback_record_free);
 }

@@ -119,6 +119,12 @@ cancel_on_loop (gpointer data)
   aio_handle_unref (handle);
 }
 
+void
+_aio_handle_register_drops (void)
+{
+  _aio_loop_register_drop (cancel_on_loop, (GDestroyNotify) aio_handle_unref);
+}
+
 /**
  * aio_handle_cancel:
  * @self: an [struct@Aio.Handle]

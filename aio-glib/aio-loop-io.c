@@ -42,6 +42,12 @@ run_io (gpointer data)
 }
 
 void
+_aio_loop_io_register_drops (void)
+{
+  _aio_loop_register_drop (run_io, (GDestroyNotify) aio_handle_unref);
+}
+
+void
 _aio_loop_poll_io (AioLoop *loop)
 {
   struct epoll_event events[MAX_EVENTS];
@@ -213,9 +219,9 @@ add_watch (AioLoop        *loop,
       g_set_error (error, AIO_ERROR, AIO_ERROR_INVALID_ARGUMENT,
                    "Cannot watch file descriptor %d: %s%s", fd, g_strerror (rc),
                    rc == EPERM ? " (regular files and directories are always ready; read them directly)" : "");
-      /* Nothing was registered: the caller keeps ownership of its data. */
-      failed->destroy = NULL;
-      failed->user_data = NULL;
+      /* As documented, and as on the other failure paths: the watch
+       * never existed, so its destroy notify runs now (from the unref).
+       */
       aio_handle_unref (failed);
       return FALSE;
     }

@@ -58,9 +58,12 @@ struct _AioLoop
   guint          n_tasks;
   guint64        task_counter;
 
+  gint64         dispatch_deadline;  /* monotonic µs at which a dispatch should yield */
+
   guint          dispatching : 1;
   guint          running : 1;    /* inside run_until_complete() */
   guint          stopping : 1;   /* leave the dispatch loop after this item */
+  guint          budget_spent : 1; /* an item used up the dispatch budget */
 };
 
 static inline gboolean
@@ -86,6 +89,22 @@ _aio_loop_push_ready (AioLoop      *loop,
   loop->ring[slot].data = data;
   loop->ring_count++;
 }
+
+/* How to let go of a ready item's data without running it, for a loop whose
+ * main context is destroyed with work still queued.  Every module that
+ * queues items holding references registers their release here, from
+ * _aio_loop_register_drops(); the table is only searched on that cold path.
+ */
+void      _aio_loop_register_drop  (AioReadyFunc   func,
+                                    GDestroyNotify drop) G_GNUC_INTERNAL;
+
+/* Each module's registration, called once before the first loop exists. */
+void      _aio_future_register_drops (void) G_GNUC_INTERNAL;
+void      _aio_task_register_drops   (void) G_GNUC_INTERNAL;
+void      _aio_handle_register_drops (void) G_GNUC_INTERNAL;
+void      _aio_sleep_register_drops  (void) G_GNUC_INTERNAL;
+void      _aio_loop_timer_register_drops (void) G_GNUC_INTERNAL;
+void      _aio_loop_io_register_drops (void) G_GNUC_INTERNAL;
 
 /* Runs @func (@data) on @loop's thread: appended to the ready ring when
  * called there, handed over through the thread-safe queue otherwise.

@@ -161,6 +161,22 @@ run_timer (gpointer data)
   aio_handle_unref (handle);
 }
 
+static void
+drop_timer (gpointer data)
+{
+  AioHandle *handle = data;
+
+  _aio_handle_release_data (handle);
+  aio_handle_unref (handle);
+}
+
+void
+_aio_loop_timer_register_drops (void)
+{
+  _aio_loop_register_drop (run_timer, drop_timer);
+  _aio_loop_register_drop (insert_on_loop, drop_timer);
+}
+
 void
 _aio_loop_run_timers (AioLoop *loop,
                       gint64   now)

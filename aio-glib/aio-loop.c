@@ -21,7 +21,7 @@
  * of its work (ready callbacks, resumed coroutines, timers and file
  * descriptor readiness) runs from one [struct@GLib.Source] attached to the
  * context.  Whoever iterates the context runs the loop: a
- * [class@GLib.MainLoop], `g_application_run()` in a GTK application, or
+ * [struct@GLib.MainLoop], `g_application_run()` in a GTK application, or
  * [method@Aio.Loop.run_until_complete].
  *
  * Ready work runs in one dispatch, in order, until none is left or the
@@ -55,7 +55,37 @@ struct _AioLoopSource
   AioLoop *loop;           /* (owned) */
   gboolean yield_turn;     /* sit out one iteration after a full budget */
   gboolean skipping;       /* this iteration is being sat out */
+  gboolean io_parked;      /* epoll descriptor not polled during a nested iteration */
 };
+
+/* A nested iteration of the context (a modal dialog's main loop run from a
+ * callback, say) must not run the loop from inside its own dispatch.
+ * GLib's guard for that, can_recurse FALSE, removes and re-adds the
+ * source's descriptors around every dispatch, and each change writes to
+ * the context's wake-up descriptor: three system calls per turn of an I/O
+ * workload.  So the source allows recursion and sits nested iterations out
+ * itself, parking its epoll descriptor only when nesting really happens.
+ */
+static void
+park_io (AioLoopSource *ls)
+{
+  if (!ls->io_parked && ls->loop->epfd_tag != NULL)
+    {
+      g_source_modify_unix_fd ((GSource *) ls, ls->loop->epfd_tag, 0);
+      ls->io_parked = TRUE;
+    }
+}
+
+static void
+unpark_io (AioLoopSource *ls)
+{
+  if (ls->io_parked)
+    {
+      if (ls->loop->epfd_tag != NULL)
+        g_source_modify_unix_fd ((GSource *) ls, ls->loop->epfd_tag, G_IO_IN);
+      ls->io_parked = FALSE;
+    }
+}
 
 G_DEFINE_FINAL_TYPE (AioLoop, aio_loop, G_TYPE_OBJECT)
 
@@ -69,6 +99,16 @@ static GParamSpec *properties[N_PROPS];
 
 static GMutex      loops_lock;
 static GHashTable *loops;   /* GMainContext* -> AioLoop* (unowned); guarded by loops_lock */
+
+typedef struct
+{
+  AioReadyFunc   func;
+  GDestroyNotify drop;   /* NULL: the item holds nothing */
+} ReadyDrop;
+
+static GMutex    drops_lock;
+static ReadyDrop drops[64];   /* guarded by drops_lock */
+static guint     n_drops;     /* guarded by drops_lock */
 
 _Thread_local AioThreadState _aio_ts;
 
@@ -104,10 +144,55 @@ aio_loop_get_property (GObject    *object,
     }
 }
 
+void
+_aio_loop_register_drop (AioReadyFunc   func,
+                         GDestroyNotify drop)
+{
+  g_mutex_lock (&drops_lock);
+  g_assert (n_drops < G_N_ELEMENTS (drops));
+  drops[n_drops].func = func;
+  drops[n_drops].drop = drop;
+  n_drops++;
+  g_mutex_unlock (&drops_lock);
+}
+
+static void run_soon_handle (gpointer data);
+static void drop_soon_handle (gpointer data);
+
+static void
+drop_ready_item (AioReadyItem *item)
+{
+  GDestroyNotify drop = NULL;
+  gboolean known = FALSE;
+  guint i;
+
+  g_mutex_lock (&drops_lock);
+  for (i = 0; i < n_drops && !known; i++)
+    if (drops[i].func == item->func)
+      {
+        drop = drops[i].drop;
+        known = TRUE;
+      }
+  g_mutex_unlock (&drops_lock);
+
+  if (drop != NULL)
+    drop (item->data);
+  else if (!known)
+    g_debug ("aio: a queued callback of a destroyed loop was dropped without releasing its data");
+}
+
 static void
 aio_loop_class_init (AioLoopClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _aio_loop_register_drop (run_soon_handle, drop_soon_handle);
+  _aio_future_register_drops ();
+  _aio_task_register_drops ();
+  _aio_handle_register_drops ();
+  _aio_sleep_register_drops ();
+  _aio_loop_timer_register_drops ();
+  _aio_loop_io_register_drops ();
 
   object_class->finalize = aio_loop_finalize;
   object_class->get_property = aio_loop_get_property;
@@ -224,6 +309,7 @@ loop_run_ready (AioLoop *loop,
   gint64 start = g_get_monotonic_time ();
   guint n = 0;
 
+  loop->dispatch_deadline = start + DISPATCH_BUDGET_US;
   if (g_atomic_int_get (&loop->ts_pending))
     drain_threadsafe (loop);
   if (io_ready)
@@ -239,8 +325,15 @@ loop_run_ready (AioLoop *loop,
       loop->ring_count--;
       item.func (item.data);
 
-      if (G_UNLIKELY (loop->stopping))
-        break;
+      if (G_UNLIKELY (loop->stopping | loop->budget_spent))
+        {
+          if (loop->budget_spent)
+            {
+              loop->budget_spent = FALSE;
+              return loop->ring_count > 0;
+            }
+          break;
+        }
 
       if (G_UNLIKELY (++n % CHECK_EVERY == 0))
         {
@@ -264,6 +357,13 @@ loop_source_prepare (GSource *source,
   AioLoopSource *ls = (AioLoopSource *) source;
   AioLoop *loop = ls->loop;
   gint64 deadline;
+
+  if (G_UNLIKELY (loop->dispatching))
+    {
+      park_io (ls);
+      *timeout = -1;
+      return FALSE;
+    }
 
   if (ls->yield_turn)
     {
@@ -304,6 +404,9 @@ loop_source_check (GSource *source)
   AioLoop *loop = ls->loop;
   gint64 deadline;
 
+  if (G_UNLIKELY (loop->dispatching))
+    return FALSE;
+
   if (ls->skipping)
     {
       ls->skipping = FALSE;
@@ -323,11 +426,16 @@ loop_source_dispatch (GSource     *source,
                       gpointer     user_data)
 {
   AioLoopSource *ls = (AioLoopSource *) source;
-  AioLoop *loop = g_object_ref (ls->loop);
+  AioLoop *loop = ls->loop;
   AioThreadState *ts = &_aio_ts;
   AioLoop *outer = ts->running_loop;
   GMainContext *thread_default;
   gboolean pushed = FALSE;
+
+  if (G_UNLIKELY (loop->dispatching))
+    return G_SOURCE_CONTINUE;   /* nested: prepare and check said not ready */
+
+  g_object_ref (loop);
 
   g_atomic_pointer_set (&loop->owner, _aio_thread_id ());
   ts->running_loop = loop;
@@ -348,6 +456,7 @@ loop_source_dispatch (GSource     *source,
   if (pushed)
     g_main_context_pop_thread_default (loop->context);
   loop->dispatching = FALSE;
+  unpark_io (ls);
   ts->running_loop = outer;
   g_object_unref (loop);
 
@@ -372,6 +481,30 @@ loop_source_finalize (GSource *source)
   if (loop->ring_count > 0 || loop->n_tasks > 0)
     g_debug ("aio: the context of a loop with %u pending callbacks and %u pending tasks was destroyed",
              loop->ring_count, loop->n_tasks);
+
+  /* Nothing will run this work any more: release what it holds, as
+   * asyncio's loop.close() drops its ready queue.
+   */
+  drain_threadsafe (loop);
+  while (loop->ring_count > 0)
+    {
+      AioReadyItem item = loop->ring[loop->ring_head];
+
+      loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
+      loop->ring_count--;
+      drop_ready_item (&item);
+    }
+  while (loop->tasks != NULL)
+    {
+      AioTask *task = loop->tasks;
+
+      loop->tasks = task->all_next;
+      if (loop->tasks != NULL)
+        loop->tasks->all_prev = NULL;
+      task->all_next = task->all_prev = NULL;
+      loop->n_tasks--;
+      g_object_unref (task);
+    }
 
   _aio_loop_io_finalize (loop);
   while (loop->n_timers > 0)
@@ -402,7 +535,7 @@ loop_new (GMainContext *context)
   source->loop = loop;   /* the source owns the loop's reference */
   g_source_set_name ((GSource *) source, "AioLoop");
   g_source_set_priority ((GSource *) source, G_PRIORITY_DEFAULT);
-  g_source_set_can_recurse ((GSource *) source, FALSE);
+  g_source_set_can_recurse ((GSource *) source, TRUE);   /* see park_io() */
   loop->source = source;
   g_source_attach ((GSource *) source, context);
   g_source_unref ((GSource *) source);
@@ -569,6 +702,15 @@ run_soon_handle (gpointer data)
   AioHandle *handle = data;
 
   _aio_handle_run (handle);
+  _aio_handle_release_data (handle);
+  aio_handle_unref (handle);
+}
+
+static void
+drop_soon_handle (gpointer data)
+{
+  AioHandle *handle = data;
+
   _aio_handle_release_data (handle);
   aio_handle_unref (handle);
 }

@@ -25,6 +25,12 @@ sleep_zero_expired (gpointer data)
   _aio_future_release (future);
 }
 
+void
+_aio_sleep_register_drops (void)
+{
+  _aio_loop_register_drop (sleep_zero_expired, (GDestroyNotify) _aio_future_release);
+}
+
 static gboolean
 sleep_cancel_timer (AioFuture  *future,
                     const char *msg,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #if HAVE_VALGRIND
+# include <valgrind/memcheck.h>
 # include <valgrind/valgrind.h>
 #endif
 
@@ -66,6 +67,7 @@ static AioStackGuard  guard_mode;      /* decided once, guarded by pool_lock */
 static gboolean       guard_decided;   /* guarded by pool_lock */
 static gsize          page_size;
 static gsize          default_size;
+static gboolean       on_valgrind;     /* decided once, in init_sizes() */
 
 /* This thread's cache of default-size stacks, and what the fault handler
  * needs to know about the running coroutine.
@@ -94,6 +96,9 @@ init_sizes (void)
       gsize size = DEFAULT_STACK_SIZE;
 
       page_size = (gsize) sysconf (_SC_PAGESIZE);
+#if HAVE_VALGRIND
+      on_valgrind = RUNNING_ON_VALGRIND != 0;
+#endif
       if (env != NULL && *env != '\0')
         {
           char *end = NULL;
@@ -169,6 +174,39 @@ size_class_lookup (gsize size)
   return NULL;
 }
 
+/* Under valgrind, a stack is registered (so memcheck knows a switch to it
+ * is a stack switch) only while it is lent out: memcheck searches its list
+ * of stacks linearly on every unusual stack pointer change, so idle stacks
+ * must not be on it.  Idle stacks and unused arena space are also marked
+ * inaccessible, because the leak check at exit reads every accessible
+ * byte and an arena is tens of megabytes, nearly all untouched; a stack in
+ * use is accessible from the top page we write before the first switch
+ * down to its stack pointer, as memcheck tracks it.
+ */
+static inline void
+valgrind_lend (AioStack *stack)
+{
+#if HAVE_VALGRIND
+  if (G_UNLIKELY (on_valgrind))
+    {
+      stack->valgrind_id = VALGRIND_STACK_REGISTER (stack->lo, stack->lo + stack->size);
+      VALGRIND_MAKE_MEM_UNDEFINED (stack->lo + stack->size - page_size, page_size);
+    }
+#endif
+}
+
+static inline void
+valgrind_reclaim (AioStack *stack)
+{
+#if HAVE_VALGRIND
+  if (G_UNLIKELY (on_valgrind))
+    {
+      VALGRIND_STACK_DEREGISTER (stack->valgrind_id);
+      VALGRIND_MAKE_MEM_NOACCESS (stack->lo, stack->size);
+    }
+#endif
+}
+
 /* Carves a new stack out of the arena; called with pool_lock held. */
 static AioStack *
 carve_stack (gsize    size,
@@ -199,6 +237,10 @@ carve_stack (gsize    size,
                        g_strerror (saved));
           return NULL;
         }
+#if HAVE_VALGRIND
+      if (G_UNLIKELY (on_valgrind))
+        VALGRIND_MAKE_MEM_NOACCESS (mem, arena);
+#endif
       arena_pos = mem;
       arena_end = mem + arena;
     }
@@ -222,9 +264,6 @@ carve_stack (gsize    size,
       mprotect_budget--;
     }
 
-#if HAVE_VALGRIND
-  stack->valgrind_id = VALGRIND_STACK_REGISTER (stack->lo, stack->lo + size);
-#endif
   return stack;
 }
 
@@ -244,6 +283,7 @@ _aio_stack_acquire (gsize    size,
       ts->cache = stack->next;
       ts->n_cache--;
       stack->next = NULL;
+      valgrind_lend (stack);
       return stack;
     }
 
@@ -261,6 +301,8 @@ _aio_stack_acquire (gsize    size,
     stack = carve_stack (size, error);
   g_mutex_unlock (&pool_lock);
 
+  if (stack != NULL)
+    valgrind_lend (stack);
   return stack;
 }
 
@@ -274,6 +316,7 @@ _aio_stack_release (AioStack *stack)
   /* Frames of the previous coroutine leave poisoned redzones behind. */
   ASAN_UNPOISON_MEMORY_REGION (stack->lo, stack->size);
 #endif
+  valgrind_reclaim (stack);
   stack->dirty = TRUE;
 
   if (stack->size == default_size && ts->n_cache < THREAD_CACHE_MAX)
@@ -310,9 +353,6 @@ _aio_stack_release (AioStack *stack)
        */
       g_debug ("aio: dropping a %" G_GSIZE_FORMAT "-byte stack, too many stack sizes in use",
                stack->size);
-#if HAVE_VALGRIND
-      VALGRIND_STACK_DEREGISTER (stack->valgrind_id);
-#endif
       g_free (stack);
     }
   g_mutex_unlock (&pool_lock);

@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "config.h"
-
 #include <stdint.h>
 
 #include "aio-switch-private.h"
 
 /* Implemented in aio-switch-<cpu>.S. */
-extern void aio_switch_context (void **save_sp, void *load_sp) G_GNUC_INTERNAL;
-extern void aio_switch_trampoline (void) G_GNUC_INTERNAL;
+extern void aio_switch_context (void **save_sp, void *load_sp) AIO_SWITCH_INTERNAL;
+extern void aio_switch_trampoline (void) AIO_SWITCH_INTERNAL;
 
 void
 _aio_switch (AioSwitchContext *from,
@@ -26,7 +24,7 @@ _aio_switch (AioSwitchContext *from,
 void
 _aio_switch_prepare (AioSwitchContext *ctx,
                      void             *stack_lo,
-                     gsize             stack_size,
+                     size_t            stack_size,
                      AioSwitchEntry    entry,
                      void             *arg)
 {
@@ -51,7 +49,7 @@ _aio_switch_prepare (AioSwitchContext *ctx,
 void
 _aio_switch_prepare (AioSwitchContext *ctx,
                      void             *stack_lo,
-                     gsize             stack_size,
+                     size_t            stack_size,
                      AioSwitchEntry    entry,
                      void             *arg)
 {

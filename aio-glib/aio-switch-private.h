@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "config.h"
+/* The stack switch is plain C and assembly with no GLib in it, so it can be
+ * built and tested on its own, including for other CPUs under qemu.
+ */
 
-#include <glib.h>
+#include <stddef.h>
+
+#ifndef AIO_SWITCH_STANDALONE
+# include "config.h"
+#endif
 
 #if AIO_SWITCH_UCONTEXT
 # include <setjmp.h>
 # include <ucontext.h>
 #endif
 
-G_BEGIN_DECLS
+#define AIO_SWITCH_INTERNAL __attribute__((visibility ("hidden")))
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* A saved execution context: where a suspended stack continues.
  *
@@ -25,7 +35,7 @@ typedef struct
 #if AIO_SWITCH_UCONTEXT
   jmp_buf    jump;
   ucontext_t start;   /* only read for the first switch into a fresh stack */
-  gboolean   fresh;
+  int        fresh;
 #else
   void      *sp;
 #endif
@@ -36,14 +46,18 @@ typedef void (*AioSwitchEntry) (void *arg);
 /* Prepares @ctx so that the first switch to it calls @entry (@arg) on the
  * stack [@stack_lo, @stack_lo + @stack_size).  @entry must never return.
  */
+AIO_SWITCH_INTERNAL
 void _aio_switch_prepare (AioSwitchContext *ctx,
                           void             *stack_lo,
-                          gsize             stack_size,
+                          size_t            stack_size,
                           AioSwitchEntry    entry,
-                          void             *arg) G_GNUC_INTERNAL;
+                          void             *arg);
 
 /* Saves the current context into @from and continues @to. */
+AIO_SWITCH_INTERNAL
 void _aio_switch (AioSwitchContext *from,
-                  AioSwitchContext *to) G_GNUC_INTERNAL;
+                  AioSwitchContext *to);
 
-G_END_DECLS
+#ifdef __cplusplus
+}
+#endif

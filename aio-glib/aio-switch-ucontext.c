@@ -6,8 +6,6 @@
  */
 #undef _FORTIFY_SOURCE
 
-#include "config.h"
-
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -35,7 +33,7 @@ start_trampoline (unsigned int hi,
 void
 _aio_switch_prepare (AioSwitchContext *ctx,
                      void             *stack_lo,
-                     gsize             stack_size,
+                     size_t            stack_size,
                      AioSwitchEntry    entry,
                      void             *arg)
 {
@@ -56,7 +54,7 @@ _aio_switch_prepare (AioSwitchContext *ctx,
   ctx->start.uc_link = NULL;
   makecontext (&ctx->start, (void (*) (void)) start_trampoline, 2,
                (unsigned int) (bits >> 32), (unsigned int) (bits & 0xffffffffu));
-  ctx->fresh = TRUE;
+  ctx->fresh = 1;
 }
 
 void
@@ -64,13 +62,13 @@ _aio_switch (AioSwitchContext *from,
              AioSwitchContext *to)
 {
   /* A context saved here is resumed with _longjmp(), however it began. */
-  from->fresh = FALSE;
+  from->fresh = 0;
   if (_setjmp (from->jump) != 0)
     return;
 
   if (to->fresh)
     {
-      to->fresh = FALSE;
+      to->fresh = 0;
       setcontext (&to->start);
       abort ();
     }

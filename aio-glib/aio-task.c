@@ -58,14 +58,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-#define POOL_MAX 256
 
 static void task_step (AioTask *task);
 
 static void
 clear_return (AioTask *self)
 {
-  if (G_VALUE_HOLDS_POINTER (&self->ret_value) && self->ret_pointer_destroy != NULL)
+  if (self->ret_pointer_destroy != NULL && G_VALUE_HOLDS_POINTER (&self->ret_value))
     {
       gpointer pointer = g_value_get_pointer (&self->ret_value);
 
@@ -105,7 +104,9 @@ clear_task_fields (AioTask *self)
     }
   release_body (self);
   clear_return (self);
-  g_clear_pointer (&self->name, g_free);
+  /* The name stays until the future's own cleanup has run: its report of
+   * an error nobody retrieved names the task.
+   */
   g_clear_pointer (&self->cancel_msg, g_free);
   if (self->gio_next != NULL)
     _aio_future_release (g_steal_pointer (&self->gio_next));
@@ -128,6 +129,8 @@ aio_task_finalize (GObject *object)
   clear_task_fields (self);
 
   G_OBJECT_CLASS (aio_task_parent_class)->finalize (object);
+  /* The instance is only freed after finalize returns. */
+  g_clear_pointer (&self->name, g_free);
 }
 
 static void
@@ -269,7 +272,7 @@ _aio_task_release (AioTask *task)
   if (G_OBJECT_TYPE (object) != _aio_task_type ||
       g_atomic_int_get (&object->ref_count) != 1 ||
       object->qdata != NULL ||
-      ts->n_task_pool >= POOL_MAX ||
+      ts->n_task_pool >= AIO_POOL_MAX ||
       task->co != NULL ||
       !_aio_future_is_done (AIO_FUTURE (task)) ||
       !_aio_recycling)
@@ -280,11 +283,16 @@ _aio_task_release (AioTask *task)
 
   clear_task_fields (task);
   _aio_future_reset (AIO_FUTURE (task));
+  g_clear_pointer (&task->name, g_free);
   g_signal_handlers_destroy (object);
 
   task->pool_next = ts->task_pool;
   ts->task_pool = task;
   ts->n_task_pool++;
+  if (G_UNLIKELY (!ts->pools_hooked))
+    _aio_thread_hook_pools (ts);
+  if (G_UNLIKELY (ts->n_task_pool > AIO_POOL_KEEP && !ts->pools_trim_armed))
+    _aio_pools_grew (task->loop);
 }
 
 static AioTask *
@@ -298,6 +306,7 @@ task_alloc (AioLoop *loop)
       task = ts->task_pool;
       ts->task_pool = task->pool_next;
       ts->n_task_pool--;
+      ts->pools_taken++;
       task->pool_next = NULL;
       _aio_future_set_loop (AIO_FUTURE (task), loop);
     }
@@ -627,7 +636,14 @@ step_stackless (AioTask *task)
            */
           task->must_cancel = FALSE;
           if (awaited != NULL)
-            _aio_future_release (awaited);
+            {
+              /* The body never sees this outcome, so what the done future
+               * handed over (a lock, a queue item) has to go back; see
+               * AioCancelHook.
+               */
+              aio_future_cancel (awaited, task->cancel_msg);
+              _aio_future_release (awaited);
+            }
           awaited = _aio_future_new_for_loop (task->loop);
           _aio_future_cancel_now (awaited, task->cancel_msg);
         }
@@ -1229,4 +1245,25 @@ aio_task_return_error (AioTask *self,
     }
   self->ret_error = error;
   self->returned = TRUE;
+}
+
+static void
+drop_cancel_request (gpointer data)
+{
+  CancelRequest *request = data;
+
+  g_object_unref (request->task);
+  g_free (request->msg);
+  g_free (request);
+}
+
+void
+_aio_task_register_drops (void)
+{
+  _aio_loop_register_drop (task_step_scheduled, g_object_unref);
+  _aio_loop_register_drop (task_start_on_loop, g_object_unref);
+  _aio_loop_register_drop (cross_loop_wakeup, g_object_unref);
+  /* A direct wake-up holds no reference: the loop's task list does. */
+  _aio_loop_register_drop (task_wakeup_ready, NULL);
+  _aio_loop_register_drop (cancel_on_loop, drop_cancel_request);
 }

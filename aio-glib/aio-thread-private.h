@@ -22,7 +22,24 @@ typedef struct
   guint         n_future_pool;
   guint         n_task_pool;
   AioTask      *task_pool;          /* recycled tasks */
+  gboolean      pools_hooked;       /* the pools are emptied when the thread exits */
+  gboolean      pools_trim_armed;   /* a timer will shrink pools that went unused */
+  guint         pools_taken;        /* objects taken from the pools, for that timer */
 } AioThreadState;
+
+/* The recycling pools keep up to AIO_POOL_MAX objects each, so a burst of
+ * tasks (a gather over 100,000) recycles on its next round too; what is
+ * kept beyond AIO_POOL_KEEP goes back to the allocator once the pools have
+ * gone unused for AIO_POOL_TRIM_DELAY_US.
+ */
+#define AIO_POOL_KEEP          256
+#define AIO_POOL_MAX           (128 * 1024)
+#define AIO_POOL_TRIM_DELAY_US (2 * G_USEC_PER_SEC)
+
+/* Called after putting an object in a pool that holds more than
+ * AIO_POOL_KEEP: arms the trim timer on @loop if this thread runs it.
+ */
+void _aio_pools_grew (AioLoop *loop) G_GNUC_INTERNAL;
 
 extern _Thread_local AioThreadState _aio_ts G_GNUC_INTERNAL;
 

@@ -23,6 +23,26 @@
 # define AIO_VERSION_MAX_ALLOWED (AIO_ENCODE_VERSION (AIO_MAJOR_VERSION, AIO_MINOR_VERSION, 0))
 #endif
 
+/**
+ * AIO_DEPRECATED_FOR:
+ * @f: the symbol to use instead
+ *
+ * Marks a declaration as deprecated in favour of @f; defining
+ * `AIO_DISABLE_DEPRECATION_WARNINGS` silences the warning.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * AIO_UNAVAILABLE:
+ * @maj: the major version that introduced the symbol
+ * @min: the minor version that introduced the symbol
+ *
+ * Marks a declaration that is newer than %AIO_VERSION_MAX_ALLOWED, so
+ * using it warns.
+ *
+ * Since: 1.0
+ */
 #ifdef AIO_DISABLE_DEPRECATION_WARNINGS
 # define AIO_DEPRECATED _AIO_EXTERN
 # define AIO_DEPRECATED_FOR(f) _AIO_EXTERN
@@ -41,6 +61,15 @@
 # define AIO_AVAILABLE_IN_1_0 _AIO_EXTERN
 #endif
 
+/**
+ * AIO_DEPRECATED_IN_1_0_FOR:
+ * @f: the symbol to use instead
+ *
+ * Marks a declaration deprecated since 1.0 in favour of @f, when
+ * %AIO_VERSION_MIN_REQUIRED is 1.0 or later.
+ *
+ * Since: 1.0
+ */
 #if AIO_VERSION_MIN_REQUIRED >= AIO_VERSION_1_0
 # define AIO_DEPRECATED_IN_1_0 AIO_DEPRECATED
 # define AIO_DEPRECATED_IN_1_0_FOR(f) AIO_DEPRECATED_FOR (f)

@@ -17,9 +17,30 @@ AioTask *aio_test_run_task         (AioTaskFunc  func,
 void     aio_test_drain            (GMainContext *context);
 
 /* Iterates the default context until *@flag is TRUE, failing the test
- * after @timeout_seconds.
+ * after @timeout_seconds (times $AIO_TEST_TIMEOUT_MULTIPLIER, which the
+ * valgrind and sanitize test setups set).
  */
 void     aio_test_wait_for_flag    (const gboolean *flag,
                                     double          timeout_seconds);
+
+/* Iterates @context (NULL: default) until *@counter (read atomically) is
+ * at least @target, failing the test after @timeout_seconds (scaled as
+ * above).
+ */
+void     aio_test_wait_for_count   (GMainContext   *context,
+                                    const guint    *counter,
+                                    guint           target,
+                                    double          timeout_seconds);
+
+/* Fails the test if @loop (NULL: the default loop) has tasks that are not
+ * done, naming them: every test must leave the shared loop clean.
+ */
+void     aio_test_assert_no_tasks  (AioLoop        *loop);
+
+/* g_test_add_func(), then drains the default context and checks that no
+ * task was left pending, so one test cannot leak work into the next.
+ */
+void     aio_test_add_func         (const char     *testpath,
+                                    GTestFunc       test_func);
 
 G_END_DECLS

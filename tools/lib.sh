@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared by tools/demo, tools/test and .ci/run (sourced, not run).
+
+# Failures inside $(...) stop the script too.
+shopt -s inherit_errexit
+
+AIO_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Where the build directories go; override to keep them elsewhere.
+AIO_BUILD_ROOT=${AIO_BUILD_ROOT:-$AIO_SOURCE_DIR/builddir}
+
+# Debian 12 packages, by what needs them.
+AIO_PACKAGES_BUILD=(gcc libc6-dev meson ninja-build pkg-config python3 libglib2.0-dev)
+AIO_PACKAGES_INTROSPECTION=(gobject-introspection libgirepository1.0-dev)
+AIO_PACKAGES_BINDINGS=(valac python3-gi python3-pytest gjs
+                       xvfb xauth gir1.2-gtk-4.0)
+AIO_PACKAGES_DOCS=(gi-docgen)
+AIO_PACKAGES_CHECKS=(valgrind libc6-dbg)
+# The aarch64 context switch, built with a cross compiler and run in qemu.
+AIO_PACKAGES_CROSS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
+AIO_PACKAGES_ALL=("${AIO_PACKAGES_BUILD[@]}" "${AIO_PACKAGES_INTROSPECTION[@]}"
+                  "${AIO_PACKAGES_BINDINGS[@]}" "${AIO_PACKAGES_DOCS[@]}"
+                  "${AIO_PACKAGES_CHECKS[@]}" "${AIO_PACKAGES_CROSS[@]}")
+
+aio_log () {
+  printf '\033[1m==> %s\033[0m\n' "$*" >&2
+}
+
+aio_as_root () {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    aio_log "need root to run: $*  (run as root or install sudo)"
+    return 1
+  fi
+}
+
+# Installs the Debian packages given that are not installed yet.
+aio_ensure_packages () {
+  local missing=() package
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null \
+         | grep -q 'install ok installed'; then
+      missing+=("$package")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  aio_log "installing ${missing[*]}"
+  aio_as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+  aio_as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# aio_setup NAME [MESON_OPTION...]: configures $AIO_BUILD_ROOT/NAME from
+# the source tree with these options, reconfiguring it if it exists (meson
+# keeps options set by earlier runs unless they are given again), and
+# starting afresh if that fails.  Prints the build directory.
+aio_setup () {
+  local builddir=$AIO_BUILD_ROOT/$1
+  shift
+  mkdir -p "$AIO_BUILD_ROOT"
+  if [ -f "$builddir/meson-private/coredata.dat" ] &&
+     meson setup --reconfigure "$builddir" "$AIO_SOURCE_DIR" "$@" >&2; then
+    :
+  else
+    rm -rf "$builddir"
+    meson setup "$builddir" "$AIO_SOURCE_DIR" "$@" >&2 || return 1
+  fi
+  printf '%s\n' "$builddir"
+}
