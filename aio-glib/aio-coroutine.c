@@ -3,18 +3,8 @@
 
 #include <stdint.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-# define AIO_ASAN 1
-#elif defined(__has_feature)
-# if __has_feature(address_sanitizer)
-#  define AIO_ASAN 1
-# endif
-#endif
-#ifdef AIO_ASAN
-# include <sanitizer/common_interface_defs.h>
-#endif
-
 #include "aio-coroutine-private.h"
+#include "aio-sanitizer-private.h"
 #include "aio-switch-private.h"
 
 /* The coroutine record sits at the top of its own stack, in the page the

@@ -790,7 +790,10 @@ seconds_to_us (gdouble seconds)
     return G_MAXINT64 / 2;
   if (seconds <= -(gdouble) (G_MAXINT64 / 2) / G_USEC_PER_SEC)
     return -(G_MAXINT64 / 2);
-  return (gint64) (seconds * G_USEC_PER_SEC);
+  /* Nearest, not truncated: a time given in seconds converts back to the
+   * same seconds (aio_handle_when()) instead of a microsecond early.
+   */
+  return (gint64) (seconds * G_USEC_PER_SEC + (seconds >= 0 ? 0.5 : -0.5));
 }
 
 /**

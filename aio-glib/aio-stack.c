@@ -13,19 +13,9 @@
 # include <valgrind/valgrind.h>
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
-# define AIO_ASAN 1
-#elif defined(__has_feature)
-# if __has_feature(address_sanitizer)
-#  define AIO_ASAN 1
-# endif
-#endif
-#ifdef AIO_ASAN
-# include <sanitizer/asan_interface.h>
-#endif
-
 #include "aio-coroutine-private.h"
 #include "aio-error.h"
+#include "aio-sanitizer-private.h"
 #include "aio-stack-private.h"
 
 /* Stacks are carved out of large anonymous mappings (arenas) instead of one

@@ -18,15 +18,12 @@ subscriber_body (AioTask  *task,
   g_autofree char *tick = NULL;
   guint received = 0;
 
-  connection = demo_connect (demo_server_get_port (server), &error);
+  connection = demo_open (demo_server_get_port (server), &reader, &error);
   if (connection == NULL)
     {
       aio_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  reader = g_data_input_stream_new (g_io_stream_get_input_stream (connection));
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (reader),
-                                               FALSE);
 
   tick = demo_request (connection, reader, "SUBSCRIBE", &error);
   while (tick != NULL)

@@ -280,6 +280,18 @@ demo_connect (guint16   port,
                                                       error));
 }
 
+GIOStream *
+demo_open (guint16            port,
+           GDataInputStream **reader,
+           GError           **error)
+{
+  GIOStream *connection = demo_connect (port, error);
+
+  if (connection != NULL)
+    *reader = line_reader_new (connection);
+  return connection;
+}
+
 char *
 demo_request (GIOStream         *connection,
               GDataInputStream  *reader,

@@ -17,8 +17,12 @@
 const DemoSection demo_sections[] = {
   { "echo", "a TCP echo service and many concurrent clients, all coroutines",
     demo_echo_section },
-  { "timeouts", "racing a slow request against aio_sleep()",
+  { "timeouts", "aio_wait_for() and a timeout scope around several awaits",
     demo_timeout_section },
+  { "group", "a task group fetching pages four at a time; one fails",
+    demo_group_section },
+  { "pipeline", "async generator -> bounded queue -> three workers",
+    demo_pipeline_section },
   { "cancel", "cancelling a task that then cleans up after itself",
     demo_cancel_section },
   { "threads", "worker threads completing futures the loop awaits",

@@ -1,42 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* Timeouts from plain futures: a request races an aio_sleep(); whichever
- * future is done first wins, and a request that loses is cancelled and
- * cleans up after itself.
+/* Timeouts, asyncio style: aio_wait_for() bounds one request, and an
+ * AioTimeout scope bounds a whole stretch of code.  A request that runs
+ * out of time is cancelled, cleans up, and only then is the timeout
+ * reported.
  */
 
 #include "demo.h"
 
-static void
-race_done_cb (AioFuture *future,
-              gpointer   user_data)
-{
-  AioFuture *first = user_data;
-
-  if (!aio_future_done (first))
-    aio_future_set_object (first, future, NULL);
-}
-
-/* Returns a future that finishes with whichever of @a and @b is done
- * first, as its object result.
- */
-static AioFuture *
-race (AioFuture *a,
-      AioFuture *b)
-{
-  AioFuture *first = aio_future_new ();
-
-  aio_future_add_done_callback (a, race_done_cb, g_object_ref (first),
-                                g_object_unref);
-  aio_future_add_done_callback (b, race_done_cb, g_object_ref (first),
-                                g_object_unref);
-  return first;
-}
-
 typedef struct
 {
   guint16     port;
-  const char *request;
+  const char *line;
 } Request;
 
 static void
@@ -49,17 +24,14 @@ request_body (AioTask  *task,
   g_autoptr(GDataInputStream) reader = NULL;
   g_autofree char *reply = NULL;
 
-  connection = demo_connect (request->port, &error);
+  connection = demo_open (request->port, &reader, &error);
   if (connection == NULL)
     {
       aio_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  reader = g_data_input_stream_new (g_io_stream_get_input_stream (connection));
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (reader),
-                                               FALSE);
 
-  reply = demo_request (connection, reader, request->request, &error);
+  reply = demo_request (connection, reader, request->line, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     demo_say ("  %s: cancelled while waiting for the answer; "
               "closing the connection", aio_task_get_name (task));
@@ -81,47 +53,64 @@ request_with_timeout (DemoServer *server,
                       double      timeout)
 {
   Request request = { demo_server_get_port (server), line };
-  g_autoptr(AioTask) request_task = NULL;
-  g_autoptr(AioFuture) deadline = NULL;
-  g_autoptr(AioFuture) winner = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *reply = NULL;
+  AioTask *request_task;
   gint64 started = g_get_monotonic_time ();
 
-  request_task = aio_task_new_full (NULL, name, 0, request_body, &request,
-                                    NULL);
-  deadline = aio_sleep (timeout);
   demo_say ("%s: \"%s\" with a %.0f ms timeout", name, line, timeout * 1000);
+  request_task = aio_task_new_full (NULL, name, 0, request_body, &request, NULL);
 
-  winner = aio_await_object (race (AIO_FUTURE (request_task), deadline),
-                             &error);
-  if (winner == AIO_FUTURE (request_task))
-    {
-      aio_future_cancel (deadline, NULL);
-      demo_say ("  %s: answered \"%s\" after %.0f ms", name,
-                aio_future_get_string (winner, NULL),
-                (g_get_monotonic_time () - started) / 1000.0);
-      return;
-    }
-
-  if (winner == NULL)   /* this section itself was cancelled */
-    {
-      aio_future_cancel (deadline, NULL);
-      aio_task_cancel (request_task, error->message);
-      aio_await (g_object_ref (AIO_FUTURE (request_task)), NULL);
-      return;
-    }
-
-  demo_say ("  %s: no answer after %.0f ms, cancelling it", name,
-            (g_get_monotonic_time () - started) / 1000.0);
-  aio_task_cancel (request_task, "timed out");
-  /* Wait for the request to finish its cleanup: @request lives on this
-   * stack.
+  /* On timeout, wait_for() cancels the request and waits for its cleanup
+   * before failing, so @request (on this stack) outlives the task.
    */
-  aio_await (g_object_ref (AIO_FUTURE (request_task)), &error);
-  demo_say ("  %s: ended %s (%s)", name,
-            aio_future_cancelled (AIO_FUTURE (request_task))
-            ? "cancelled" : "otherwise",
-            error != NULL ? error->message : "no error");
+  reply = aio_await_string (aio_wait_for (AIO_FUTURE (request_task), timeout),
+                            &error);
+  if (reply != NULL)
+    demo_say ("  %s: answered \"%s\" after %.0f ms", name, reply,
+              (g_get_monotonic_time () - started) / 1000.0);
+  else
+    demo_say ("  %s: %s after %.0f ms", name, error->message,
+              (g_get_monotonic_time () - started) / 1000.0);
+}
+
+/* A timeout scope around several awaits: the whole conversation must fit
+ * in the deadline, however it is split.
+ */
+static void
+conversation_with_deadline (DemoServer *server,
+                            double      budget)
+{
+  Request first = { demo_server_get_port (server), "SLOW 60 first" };
+  Request second = { demo_server_get_port (server), "SLOW 60 second" };
+  Request third = { demo_server_get_port (server), "SLOW 60 third" };
+  Request *steps[] = { &first, &second, &third };
+  g_autoptr(AioTimeout) scope = aio_timeout_new (budget);
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  demo_say ("three 60 ms requests in a row inside a %.0f ms timeout scope",
+            budget * 1000);
+  for (i = 0; i < G_N_ELEMENTS (steps) && error == NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("step-%u", i + 1);
+      g_autofree char *reply =
+        aio_await_string (AIO_FUTURE (aio_task_new_full (NULL, name, 0, request_body,
+                                                         steps[i], NULL)),
+                          &error);
+
+      if (reply != NULL)
+        demo_say ("  step %u: \"%s\"", i + 1, reply);
+    }
+
+  /* The scope turns its own cancellation into G_IO_ERROR_TIMED_OUT; any
+   * other outcome of the body stands.
+   */
+  if (!aio_timeout_exit (scope, &error))
+    demo_say ("  the scope ended: %s (expired: %s)", error->message,
+              aio_timeout_expired (scope) ? "yes" : "no");
+  else
+    demo_say ("  all three steps fitted in the deadline");
 }
 
 void
@@ -132,4 +121,6 @@ demo_timeout_section (AioTask  *task,
 
   request_with_timeout (server, "quick-request", "SLOW 50 in time", 0.25);
   request_with_timeout (server, "slow-request", "SLOW 2000 too late", 0.25);
+  conversation_with_deadline (server, 0.5);
+  conversation_with_deadline (server, 0.15);
 }

@@ -42,6 +42,13 @@ void          demo_server_stop                 (DemoServer  *server);
 GIOStream    *demo_connect          (guint16      port,
                                      GError     **error);
 
+/* demo_connect(), plus a line reader on the connection that does not
+ * close it.
+ */
+GIOStream    *demo_open             (guint16            port,
+                                     GDataInputStream **reader,
+                                     GError           **error);
+
 /* Sends @line and awaits the one-line answer, from a C coroutine. */
 char         *demo_request          (GIOStream        *connection,
                                      GDataInputStream *reader,
@@ -57,6 +64,10 @@ void          demo_close            (GIOStream   *connection);
 void          demo_echo_section     (AioTask     *task,
                                      gpointer     user_data);
 void          demo_timeout_section  (AioTask     *task,
+                                     gpointer     user_data);
+void          demo_group_section    (AioTask     *task,
+                                     gpointer     user_data);
+void          demo_pipeline_section (AioTask     *task,
                                      gpointer     user_data);
 void          demo_cancel_section   (AioTask     *task,
                                      gpointer     user_data);

@@ -14,6 +14,17 @@ aio_test_run_task (AioTaskFunc func,
   return task;
 }
 
+gboolean
+aio_test_run_future (AioFuture  *future,
+                     GError    **error)
+{
+  AioLoop *loop = aio_future_get_loop (future);
+  gboolean ok = aio_loop_run_until_complete (loop, future, error);
+
+  aio_test_drain (aio_loop_get_context (loop));
+  return ok;
+}
+
 void
 aio_test_drain (GMainContext *context)
 {

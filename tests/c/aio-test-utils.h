@@ -11,6 +11,12 @@ G_BEGIN_DECLS
 AioTask *aio_test_run_task         (AioTaskFunc  func,
                                     gpointer     user_data);
 
+/* Runs the loop of @future until @future is done, then drains that loop's
+ * context; returns the outcome as aio_loop_run_until_complete() does.
+ */
+gboolean aio_test_run_future       (AioFuture  *future,
+                                    GError    **error);
+
 /* Iterates @context (NULL: default) until nothing is ready, so callbacks
  * that were scheduled have run and released what they hold.
  */

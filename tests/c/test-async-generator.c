@@ -6,16 +6,6 @@
  * generators, stackless bodies.
  */
 
-static gboolean
-run_future (AioFuture  *future,
-            GError    **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (future), future, error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 typedef struct
 {
   gint      limit;       /* values 0 .. limit-1 */
@@ -120,7 +110,7 @@ test_generator_iterate (void)
   g_assert_cmpint (counter.produced, ==, 0);
 
   task = aio_task_new (consume_body, &consumer, NULL);
-  g_assert_true (run_future (AIO_FUTURE (task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_no_error (consumer.error);
   g_assert_cmpuint (values->len, ==, 5);
   for (i = 0; i < 5; i++)
@@ -155,18 +145,18 @@ test_generator_lazy (void)
   g_assert_error (error, AIO_ERROR, AIO_ERROR_INVALID_STATE);
   g_clear_error (&error);
 
-  g_assert_true (run_future (first, NULL));
+  g_assert_true (aio_test_run_future (first, NULL));
   g_assert_cmpint (aio_future_get_int (first, NULL), ==, 0);
   aio_test_drain (NULL);
   g_assert_cmpint (counter.produced, ==, 1);
 
   second = aio_async_generator_anext (gen);
-  g_assert_true (run_future (second, NULL));
+  g_assert_true (aio_test_run_future (second, NULL));
   g_assert_cmpint (aio_future_get_int (second, NULL), ==, 1);
   g_assert_cmpint (counter.produced, ==, 2);
 
   close = aio_async_generator_aclose (gen);
-  g_assert_true (run_future (close, &error));
+  g_assert_true (aio_test_run_future (close, &error));
   g_assert_no_error (error);
   g_assert_true (counter.cleaned_up);
   g_assert_cmpint (counter.produced, ==, 2);
@@ -187,7 +177,7 @@ test_generator_error (void)
   g_autoptr(AioFuture) after = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_future (AIO_FUTURE (task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_cmpuint (values->len, ==, 2);
   g_assert_error (consumer.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&consumer.error);
@@ -212,7 +202,7 @@ test_generator_early_close (void)
   g_autoptr(AioFuture) again = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_future (AIO_FUTURE (task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_no_error (consumer.error);
   g_assert_cmpuint (values->len, ==, 3);
   g_assert_cmpint (counter.produced, ==, 3);
@@ -258,9 +248,9 @@ test_generator_ignores_close (void)
   g_autoptr(AioFuture) close = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_future (first, NULL));
+  g_assert_true (aio_test_run_future (first, NULL));
   close = aio_async_generator_aclose (gen);
-  g_assert_false (run_future (close, &error));
+  g_assert_false (aio_test_run_future (close, &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_INVALID_STATE);
   g_assert_true (counter.cleaned_up);
 }
@@ -285,7 +275,7 @@ test_generator_cancel_consumer (void)
   aio_test_drain (NULL);
   g_assert_false (aio_future_done (AIO_FUTURE (task)));
   aio_task_cancel (task, NULL);
-  g_assert_true (run_future (AIO_FUTURE (task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_error (consumer.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&consumer.error);
   g_assert_true (counter.cleaned_up);
@@ -318,7 +308,7 @@ test_generator_cancel_before (void)
   Consumer consumer = { gen, values, NULL, -1 };
   g_autoptr(AioTask) task = aio_task_new (cancel_self_then_consume, &consumer, NULL);
 
-  g_assert_true (run_future (AIO_FUTURE (task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_error (consumer.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&consumer.error);
   g_assert_cmpint (counter.produced, ==, 0);
@@ -369,12 +359,12 @@ test_generator_cancel_aclose (void)
   g_autoptr(AioFuture) after = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_future (first, NULL));
+  g_assert_true (aio_test_run_future (first, NULL));
   closer = aio_task_new (close_body, gen, NULL);
   aio_test_drain (NULL);
   g_assert_false (aio_future_done (AIO_FUTURE (closer)));
   aio_task_cancel (closer, NULL);
-  g_assert_false (run_future (AIO_FUTURE (closer), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (closer), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (counter.cleaned_up);
   g_clear_error (&error);
@@ -409,7 +399,7 @@ test_generator_value_kept (void)
   g_assert_cmpint (counter.produced, ==, 1);
 
   second = aio_async_generator_anext (gen);
-  g_assert_true (run_future (second, NULL));
+  g_assert_true (aio_test_run_future (second, NULL));
   g_assert_cmpint (aio_future_get_int (second, NULL), ==, 1);
   /* A delivered value's future keeps the generator until it goes. */
   g_clear_object (&again);
@@ -431,7 +421,7 @@ test_generator_dropped (void)
   AioFuture *first = aio_async_generator_anext (gen);
 
   g_weak_ref_init (&weak, gen);
-  g_assert_true (run_future (first, NULL));
+  g_assert_true (aio_test_run_future (first, NULL));
   g_object_unref (first);
   g_object_unref (gen);
   g_assert_false (counter.cleaned_up);
@@ -454,7 +444,7 @@ test_generator_dropped_running (void)
   AioFuture *first = aio_async_generator_anext (gen);
 
   g_object_unref (gen);
-  g_assert_true (run_future (first, NULL));
+  g_assert_true (aio_test_run_future (first, NULL));
   g_assert_cmpint (aio_future_get_int (first, NULL), ==, 0);
   g_object_unref (first);
   aio_test_drain (NULL);
@@ -525,13 +515,13 @@ test_generator_stackless (void)
     {
       g_autoptr(AioFuture) next = aio_async_generator_anext (gen);
 
-      g_assert_true (run_future (next, NULL));
+      g_assert_true (aio_test_run_future (next, NULL));
       g_assert_cmpstr (aio_future_get_string (next, NULL), ==, expected[i]);
     }
   {
     g_autoptr(AioFuture) end = aio_async_generator_anext (gen);
 
-    g_assert_false (run_future (end, &error));
+    g_assert_false (aio_test_run_future (end, &error));
     g_assert_error (error, AIO_ERROR, AIO_ERROR_STOP_ITERATION);
   }
   g_assert_false (words.closed);
@@ -543,9 +533,9 @@ test_generator_stackless (void)
     g_autoptr(AioFuture) first = aio_async_generator_anext (gen2);
     g_autoptr(AioFuture) close = NULL;
 
-    g_assert_true (run_future (first, NULL));
+    g_assert_true (aio_test_run_future (first, NULL));
     close = aio_async_generator_aclose (gen2);
-    g_assert_true (run_future (close, NULL));
+    g_assert_true (aio_test_run_future (close, NULL));
     g_assert_true (early.closed);
   }
 }

@@ -3,16 +3,6 @@
 
 /* AioBarrier: rounds, party indexes, abort, reset, cancellation. */
 
-static gboolean
-run_future (AioFuture  *future,
-            GError    **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (future), future, error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 static void
 party_body (AioTask  *task,
             gpointer  user_data)
@@ -55,7 +45,7 @@ test_barrier_rounds (void)
         {
           gint index;
 
-          g_assert_true (run_future (AIO_FUTURE (tasks[i]), NULL));
+          g_assert_true (aio_test_run_future (AIO_FUTURE (tasks[i]), NULL));
           index = aio_future_get_int (AIO_FUTURE (tasks[i]), NULL);
           g_assert_cmpint (index, >=, 0);
           g_assert_cmpint (index, <, 3);
@@ -93,10 +83,10 @@ test_barrier_abort_reset (void)
   aio_barrier_abort (barrier);
   g_object_get (barrier, "broken", &broken, NULL);
   g_assert_true (broken);
-  g_assert_false (run_future (AIO_FUTURE (a), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (a), &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_BROKEN_BARRIER);
   g_clear_error (&error);
-  g_assert_false (run_future (AIO_FUTURE (b), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (b), &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_BROKEN_BARRIER);
   g_clear_error (&error);
 
@@ -115,7 +105,7 @@ test_barrier_abort_reset (void)
   a = aio_task_new (party_body, barrier, NULL);
   aio_test_drain (NULL);
   aio_barrier_reset (barrier);
-  g_assert_false (run_future (AIO_FUTURE (a), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (a), &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_BROKEN_BARRIER);
   g_assert_cmpuint (aio_barrier_get_n_waiting (barrier), ==, 0);
   g_assert_false (aio_barrier_get_broken (barrier));
@@ -146,21 +136,21 @@ test_barrier_cancel (void)
   aio_test_drain (NULL);
   g_assert_cmpuint (aio_barrier_get_n_waiting (barrier), ==, 1);
   aio_task_cancel (victim, NULL);
-  g_assert_false (run_future (AIO_FUTURE (victim), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (aio_barrier_get_n_waiting (barrier), ==, 0);
   g_assert_false (aio_barrier_get_broken (barrier));
 
   before = aio_task_new (cancel_self_then_wait, barrier, NULL);
   g_clear_error (&error);
-  g_assert_false (run_future (AIO_FUTURE (before), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (before), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (aio_barrier_get_n_waiting (barrier), ==, 0);
 
   a = aio_task_new (party_body, barrier, NULL);
   b = aio_task_new (party_body, barrier, NULL);
-  g_assert_true (run_future (AIO_FUTURE (a), NULL));
-  g_assert_true (run_future (AIO_FUTURE (b), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (a), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (b), NULL));
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (a), NULL), ==, 0);
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (b), NULL), ==, 1);
 }

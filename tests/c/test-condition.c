@@ -5,16 +5,6 @@
  * again after a cancelled wait, notifications passed on.
  */
 
-static gboolean
-run_future (AioFuture  *future,
-            GError    **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (future), future, error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 typedef struct
 {
   AioCondition *cond;
@@ -88,14 +78,14 @@ test_condition_notify (void)
   g_assert_false (aio_condition_locked (cond));
 
   n1 = aio_task_new (notify_body, &two, NULL);
-  g_assert_true (run_future (AIO_FUTURE (n1), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (n1), NULL));
   g_assert_cmpuint (order->len, ==, 2);
 
   n2 = aio_task_new (notify_body, &all, NULL);
-  g_assert_true (run_future (AIO_FUTURE (n2), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (n2), NULL));
   for (i = 0; i < G_N_ELEMENTS (tasks); i++)
     {
-      g_assert_true (run_future (AIO_FUTURE (tasks[i]), NULL));
+      g_assert_true (aio_test_run_future (AIO_FUTURE (tasks[i]), NULL));
       g_object_unref (tasks[i]);
     }
   g_assert_cmpuint (order->len, ==, 5);
@@ -169,8 +159,8 @@ test_condition_cancel_waiting (void)
   aio_test_drain (NULL);
   holder = aio_task_new (hold_lock_while_cancelling, &victim, NULL);
   g_object_set_data (G_OBJECT (holder), "victim", victim_task);
-  g_assert_true (run_future (AIO_FUTURE (holder), NULL));
-  g_assert_false (run_future (AIO_FUTURE (victim_task), &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (holder), NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim_task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (victim.held_after_failure);
   /* The guard released it when the victim returned. */
@@ -198,7 +188,7 @@ test_condition_cancel_before (void)
    * wait, which still ends with the lock held.
    */
   task = aio_task_new (cancel_self_then_wait, &w, NULL);
-  g_assert_false (run_future (AIO_FUTURE (task), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (w.held_after_failure);
   g_assert_false (aio_condition_locked (cond));
@@ -236,11 +226,11 @@ test_condition_cancel_after_notify (void)
   aio_test_drain (NULL);
   notifier = aio_task_new (notify_one_and_cancel, cond, NULL);
   g_object_set_data (G_OBJECT (notifier), "victim", first_task);
-  g_assert_true (run_future (AIO_FUTURE (notifier), NULL));
-  g_assert_false (run_future (AIO_FUTURE (first_task), &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (notifier), NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (first_task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (first.held_after_failure);
-  g_assert_true (run_future (AIO_FUTURE (second_task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (second_task), NULL));
   g_assert_cmpuint (order->len, ==, 1);
   g_assert_cmpuint (g_array_index (order, guint, 0), ==, 2);
   g_assert_false (aio_condition_locked (cond));
@@ -286,7 +276,7 @@ test_condition_cancel_after_reacquire (void)
    * once the first one lets go of it.
    */
   g_assert_true (aio_condition_release (cond, &error));
-  g_assert_true (run_future (AIO_FUTURE (second_task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (second_task), NULL));
   g_assert_cmpuint (order->len, ==, 1);
   g_assert_cmpuint (g_array_index (order, guint, 0), ==, 2);
   g_assert_false (aio_condition_locked (cond));
@@ -359,8 +349,8 @@ test_condition_wait_for (void)
   aio_test_drain (NULL);
   g_assert_cmpuint (c.checks, ==, 1);
   bumper = aio_task_new (bump_body, &c, NULL);
-  g_assert_true (run_future (AIO_FUTURE (waiter), NULL));
-  g_assert_true (run_future (AIO_FUTURE (bumper), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (waiter), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (bumper), NULL));
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (waiter), NULL), >=, 3);
   g_assert_cmpuint (c.checks, >=, 2);
 
@@ -415,11 +405,11 @@ test_condition_wait_for_cancel (void)
   aio_test_drain (NULL);
   /* A notification makes it check again and wait again. */
   notifier = aio_task_new (notify_body, &all, NULL);
-  g_assert_true (run_future (AIO_FUTURE (notifier), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (notifier), NULL));
   g_assert_false (aio_future_done (AIO_FUTURE (task)));
 
   aio_task_cancel (task, NULL);
-  g_assert_false (run_future (AIO_FUTURE (task), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (destroyed, ==, 1);
   g_assert_false (aio_condition_locked (cond));

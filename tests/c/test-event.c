@@ -3,16 +3,6 @@
 
 /* AioEvent: set, clear, many waiters, cancellation, other threads. */
 
-static gboolean
-run_future (AioFuture  *future,
-            GError    **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (future), future, error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 static void
 waiter_body (AioTask  *task,
              gpointer  user_data)
@@ -50,8 +40,8 @@ test_event_set_clear (void)
   g_autoptr(AioFuture) again = NULL;
 
   g_assert_false (aio_event_is_set (event));
-  g_assert_true (run_future (AIO_FUTURE (a), NULL));
-  g_assert_true (run_future (AIO_FUTURE (b), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (a), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (b), NULL));
   g_assert_true (aio_future_done (AIO_FUTURE (setter)));
   g_assert_true (aio_event_is_set (event));
 
@@ -90,14 +80,14 @@ test_event_cancel (void)
   aio_task_cancel (unstarted, NULL);
   aio_test_drain (NULL);
   aio_task_cancel (during, "bye");
-  g_assert_false (run_future (AIO_FUTURE (during), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (during), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "bye");
   g_assert_true (aio_future_cancelled (AIO_FUTURE (before)));
   g_assert_true (aio_future_cancelled (AIO_FUTURE (unstarted)));
 
   aio_event_set (event);
-  g_assert_true (run_future (AIO_FUTURE (survivor), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (survivor), NULL));
 
   /* Cancelled after the event woke it, before it resumed: its await
    * fails, which takes nothing from anyone.
@@ -111,7 +101,7 @@ test_event_cancel (void)
     aio_event_set (event);
     aio_task_cancel (late, NULL);
     g_clear_error (&error);
-    g_assert_false (run_future (AIO_FUTURE (late), &error));
+    g_assert_false (aio_test_run_future (AIO_FUTURE (late), &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_assert_true (aio_event_is_set (event));
   }

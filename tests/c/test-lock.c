@@ -5,16 +5,6 @@
  * waiters, other threads and other contexts.
  */
 
-static gboolean
-run_future (AioFuture  *future,
-            GError    **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (future), future, error);
-
-  aio_test_drain (aio_loop_get_context (aio_future_get_loop (future)));
-  return ok;
-}
-
 static void
 test_lock_basic (void)
 {
@@ -91,7 +81,7 @@ test_lock_fifo (void)
     }
   for (i = 0; i < G_N_ELEMENTS (tasks); i++)
     {
-      g_assert_true (run_future (AIO_FUTURE (tasks[i]), NULL));
+      g_assert_true (aio_test_run_future (AIO_FUTURE (tasks[i]), NULL));
       g_object_unref (tasks[i]);
     }
 
@@ -130,7 +120,7 @@ test_lock_cancel_waiting (void)
   aio_test_drain (NULL);
   g_assert_false (aio_future_done (AIO_FUTURE (waiter)));
   g_assert_true (aio_task_cancel (waiter, "stop waiting"));
-  g_assert_false (run_future (AIO_FUTURE (waiter), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (waiter), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (aio_future_cancelled (AIO_FUTURE (waiter)));
 
@@ -185,20 +175,20 @@ test_lock_cancel_before (void)
   g_autoptr(AioFuture) held = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (run_future (AIO_FUTURE (free_case), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (free_case), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_false (aio_lock_locked (lock));
 
   held = aio_lock_acquire (lock);
   held_case = aio_task_new (cancel_self_then_acquire, lock, NULL);
-  g_assert_false (run_future (AIO_FUTURE (held_case), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (held_case), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 
   unstarted = aio_task_new (never_runs, lock, NULL);
   aio_task_cancel (unstarted, NULL);
-  g_assert_false (run_future (AIO_FUTURE (unstarted), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (unstarted), &error));
   g_assert_true (aio_future_cancelled (AIO_FUTURE (unstarted)));
 
   g_assert_true (aio_lock_release (lock, NULL));
@@ -265,9 +255,9 @@ test_lock_cancel_after_grant (void)
   aio_test_drain (NULL);
   releaser = aio_task_new (release_and_cancel, &h, NULL);
 
-  g_assert_true (run_future (AIO_FUTURE (releaser), NULL));
-  g_assert_true (run_future (AIO_FUTURE (next), NULL));
-  g_assert_false (run_future (AIO_FUTURE (victim), &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (releaser), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (next), NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The victim failed; the next waiter got the lock and released it. */
@@ -327,9 +317,9 @@ test_lock_stackless (void)
   /* Granted, then cancelled before the step runs. */
   g_assert_true (aio_lock_release (lock, NULL));
   aio_task_cancel (victim, NULL);
-  g_assert_false (run_future (AIO_FUTURE (victim), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_true (run_future (AIO_FUTURE (next), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (next), NULL));
 
   g_assert_true (victim_state.cancelled);
   g_assert_false (victim_state.got_lock);
@@ -367,7 +357,7 @@ test_lock_stackless_cancelled_at_done (void)
   StacklessState state = { lock, 0, FALSE, FALSE };
   g_autoptr(AioTask) task = aio_task_new_stackless (NULL, NULL, cancelled_in_step, &state, NULL);
 
-  g_assert_false (run_future (AIO_FUTURE (task), NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_cmpuint (state.steps, ==, 2);
   g_assert_true (state.cancelled);
   g_assert_false (aio_lock_locked (lock));
@@ -423,14 +413,14 @@ test_lock_guard (void)
   g_autoptr(AioFuture) held = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_future (AIO_FUTURE (task), &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
 
   held = aio_lock_acquire (lock);
   cancelled = aio_task_new (guard_cancelled_body, lock, NULL);
   aio_test_drain (NULL);
   aio_task_cancel (cancelled, NULL);
-  g_assert_false (run_future (AIO_FUTURE (cancelled), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (cancelled), &error));
   g_assert_true (aio_lock_release (lock, NULL));
   g_assert_false (aio_lock_locked (lock));
 
@@ -568,7 +558,7 @@ test_lock_other_context (void)
   g_assert_true (aio_future_get_loop (AIO_FUTURE (a)) == aio_loop_get_for_context (context));
   aio_test_drain (context);
   g_assert_true (aio_lock_release (lock, NULL));
-  g_assert_true (run_future (AIO_FUTURE (b), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (b), NULL));
   g_assert_cmpuint (order->len, ==, 2);
   g_assert_false (aio_lock_locked (lock));
   g_main_context_pop_thread_default (context);
@@ -612,7 +602,7 @@ test_lock_wrong_loop (void)
 
   /* ...so a task of the default loop may not use it. */
   task = aio_task_new (use_foreign_lock, lock, NULL);
-  g_assert_true (run_future (AIO_FUTURE (task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
 
   g_main_context_push_thread_default (context);
   g_assert_true (aio_lock_release (lock, NULL));

@@ -6,16 +6,6 @@
  * every await point without losing or inventing an item.
  */
 
-static gboolean
-run_future (AioFuture  *future,
-            GError    **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (future), future, error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 static gint
 get_int_nowait (AioQueue *queue)
 {
@@ -354,8 +344,8 @@ test_queue_backpressure (void)
   g_autoptr(AioTask) producer = aio_task_new (producer_body, &p, NULL);
   g_autoptr(AioFuture) join = NULL;
 
-  g_assert_true (run_future (AIO_FUTURE (producer), NULL));
-  g_assert_true (run_future (AIO_FUTURE (consumer), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (producer), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (consumer), NULL));
   g_assert_cmpuint (p.max_size_seen, <=, 4);
   g_assert_cmpuint (p.waits, >, 0);
   join = aio_queue_join (queue);
@@ -392,7 +382,7 @@ test_queue_join (void)
   cancelled_joiner = aio_task_new (joiner_body, queue, NULL);
   aio_test_drain (NULL);
   aio_task_cancel (cancelled_joiner, NULL);
-  g_assert_false (run_future (AIO_FUTURE (cancelled_joiner), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (cancelled_joiner), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   get_int_nowait (queue);
@@ -401,7 +391,7 @@ test_queue_join (void)
   aio_test_drain (NULL);
   g_assert_false (aio_future_done (AIO_FUTURE (joiner)));
   g_assert_true (aio_queue_task_done (queue, NULL));
-  g_assert_true (run_future (AIO_FUTURE (joiner), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (joiner), NULL));
   g_assert_cmpint (aio_future_get_value_type (AIO_FUTURE (joiner)), ==, G_TYPE_INVALID);
 }
 
@@ -442,12 +432,12 @@ test_queue_cancel_get (void)
   aio_test_drain (NULL);
   g_assert_true (aio_future_cancelled (AIO_FUTURE (before)));
   aio_task_cancel (waiting, NULL);
-  g_assert_false (run_future (AIO_FUTURE (waiting), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (waiting), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The only getter left gets the item. */
   put_int_nowait (queue, 42);
-  g_assert_true (run_future (AIO_FUTURE (survivor), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (survivor), NULL));
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (survivor), NULL), ==, 42);
   g_assert_true (aio_queue_empty (queue));
 }
@@ -484,8 +474,8 @@ test_queue_cancel_get_after_handoff (void)
       aio_test_drain (NULL);
       putter = aio_task_new (put_then_cancel, queue, NULL);
       g_object_set_data (G_OBJECT (putter), "victim", victim);
-      g_assert_true (run_future (AIO_FUTURE (putter), NULL));
-      g_assert_false (run_future (AIO_FUTURE (victim), &error));
+      g_assert_true (aio_test_run_future (AIO_FUTURE (putter), NULL));
+      g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
       /* The item is back, ahead of anything put later. */
@@ -493,7 +483,7 @@ test_queue_cancel_get_after_handoff (void)
       if (kinds[k] == AIO_QUEUE_FIFO)
         put_int_nowait (queue, 8);
       next = aio_task_new (getter_body, queue, NULL);
-      g_assert_true (run_future (AIO_FUTURE (next), NULL));
+      g_assert_true (aio_test_run_future (AIO_FUTURE (next), NULL));
       g_assert_cmpint (aio_future_get_int (AIO_FUTURE (next), NULL), ==, 7);
       if (kinds[k] == AIO_QUEUE_FIFO)
         g_assert_cmpint (get_int_nowait (queue), ==, 8);
@@ -553,7 +543,7 @@ test_queue_stackless_cancelled_at_done (void)
   put_int_nowait (queue, 1);
   put_int_nowait (queue, 1);
   task = aio_task_new_stackless (NULL, NULL, get_cancelled_in_step, queue, NULL);
-  g_assert_false (run_future (AIO_FUTURE (task), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (aio_queue_qsize (queue), ==, 3);
   g_assert_cmpint (get_int_nowait (queue), ==, 1);
@@ -601,7 +591,7 @@ test_queue_cancel_put (void)
   aio_test_drain (NULL);
 
   aio_task_cancel (waiting, NULL);
-  g_assert_false (run_future (AIO_FUTURE (waiting), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (waiting), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 
@@ -610,12 +600,12 @@ test_queue_cancel_put (void)
     g_autoptr(AioTask) before = aio_task_new (cancel_self_then_put, queue, NULL);
 
     g_object_set_data (G_OBJECT (before), "item", GINT_TO_POINTER (4));
-    g_assert_false (run_future (AIO_FUTURE (before), &error));
+    g_assert_false (aio_test_run_future (AIO_FUTURE (before), &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   }
 
   g_assert_cmpint (get_int_nowait (queue), ==, 1);
-  g_assert_true (run_future (AIO_FUTURE (next), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (next), NULL));
   g_assert_cmpint (get_int_nowait (queue), ==, 3);
   g_assert_true (aio_queue_empty (queue));
   /* Two items were really put. */
@@ -657,14 +647,14 @@ test_queue_cancel_put_after_admit (void)
 
   getter = aio_task_new (get_then_cancel, queue, NULL);
   g_object_set_data (G_OBJECT (getter), "victim", victim);
-  g_assert_true (run_future (AIO_FUTURE (getter), NULL));
-  g_assert_false (run_future (AIO_FUTURE (victim), &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (getter), NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The victim's item came out again and the other putter took the
    * room.
    */
-  g_assert_true (run_future (AIO_FUTURE (other), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (other), NULL));
   g_assert_cmpuint (aio_queue_qsize (queue), ==, 1);
   g_assert_cmpint (get_int_nowait (queue), ==, 3);
   g_assert_true (aio_queue_task_done (queue, NULL));
@@ -694,10 +684,10 @@ test_queue_shutdown (void)
   aio_queue_shutdown (queue, FALSE);
   aio_queue_shutdown (empty, FALSE);
   g_assert_true (aio_queue_is_shut_down (queue));
-  g_assert_false (run_future (AIO_FUTURE (blocked_put), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (blocked_put), &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_QUEUE_SHUT_DOWN);
   g_clear_error (&error);
-  g_assert_false (run_future (AIO_FUTURE (blocked_get), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (blocked_get), &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_QUEUE_SHUT_DOWN);
   g_clear_error (&error);
 
@@ -726,7 +716,7 @@ test_queue_shutdown (void)
   aio_test_drain (NULL);
   g_assert_false (aio_future_done (AIO_FUTURE (joiner)));
   g_assert_true (aio_queue_task_done (queue, NULL));
-  g_assert_true (run_future (AIO_FUTURE (joiner), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (joiner), NULL));
 }
 
 static void
@@ -752,8 +742,8 @@ test_queue_shutdown_immediate (void)
   /* The items are dropped and count as done, which releases join(). */
   g_assert_cmpuint (object->ref_count, ==, 1);
   g_assert_true (aio_queue_empty (queue));
-  g_assert_true (run_future (AIO_FUTURE (joiner), NULL));
-  g_assert_false (run_future (AIO_FUTURE (blocked_put), &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (joiner), NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (blocked_put), &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_QUEUE_SHUT_DOWN);
   g_clear_error (&error);
   g_assert_false (aio_queue_get_nowait (queue, &value, &error));

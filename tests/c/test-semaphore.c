@@ -5,16 +5,6 @@
  * at every await point, guards, many waiters.
  */
 
-static gboolean
-run_future (AioFuture  *future,
-            GError    **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (future), future, error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 static void
 test_semaphore_counting (void)
 {
@@ -129,7 +119,7 @@ test_semaphore_fifo (void)
     }
   for (i = 0; i < G_N_ELEMENTS (tasks); i++)
     {
-      g_assert_true (run_future (AIO_FUTURE (tasks[i]), NULL));
+      g_assert_true (aio_test_run_future (AIO_FUTURE (tasks[i]), NULL));
       g_object_unref (tasks[i]);
     }
 
@@ -169,11 +159,11 @@ test_semaphore_cancel_waiting (void)
 
   aio_test_drain (NULL);
   aio_task_cancel (victim, NULL);
-  g_assert_false (run_future (AIO_FUTURE (victim), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   g_assert_true (aio_semaphore_release (sem, NULL));
-  g_assert_true (run_future (AIO_FUTURE (other), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (other), NULL));
   /* Every permit is back, and not one more. */
   g_assert_cmpuint (aio_semaphore_get_value (sem), ==, 1);
   g_clear_error (&error);
@@ -198,13 +188,13 @@ test_semaphore_cancel_before (void)
   g_autoptr(GError) error = NULL;
 
   aio_task_cancel (unstarted, NULL);
-  g_assert_false (run_future (AIO_FUTURE (unstarted), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (unstarted), &error));
   g_assert_true (aio_future_cancelled (AIO_FUTURE (unstarted)));
 
   /* Requested before the await: it fails there and leaves no waiter. */
   requested = aio_task_new (cancel_self_then_acquire, sem, NULL);
   g_clear_error (&error);
-  g_assert_false (run_future (AIO_FUTURE (requested), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (requested), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (aio_semaphore_get_value (sem), ==, 0);
 
@@ -228,9 +218,9 @@ test_semaphore_cancel_after_grant (void)
    */
   g_assert_true (aio_semaphore_release (sem, NULL));
   aio_task_cancel (victim, NULL);
-  g_assert_false (run_future (AIO_FUTURE (victim), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_true (run_future (AIO_FUTURE (other), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (other), NULL));
   g_assert_true (aio_future_get_boolean (AIO_FUTURE (other), NULL));
   g_assert_cmpuint (aio_semaphore_get_value (sem), ==, 1);
 
@@ -243,7 +233,7 @@ test_semaphore_cancel_after_grant (void)
   g_assert_true (aio_semaphore_release (sem, NULL));
   aio_task_cancel (victim, NULL);
   g_clear_error (&error);
-  g_assert_false (run_future (AIO_FUTURE (victim), &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
   g_assert_cmpuint (aio_semaphore_get_value (sem), ==, 1);
 }
 
