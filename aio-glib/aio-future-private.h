@@ -204,8 +204,27 @@ gpointer   _aio_future_construct     (GType           type,
 void       _aio_future_set_loop      (AioFuture      *future,
                                       AioLoop        *loop) G_GNUC_INTERNAL;
 
-/* Puts a done future back to the pending state for reuse. */
-void       _aio_future_reset         (AioFuture      *future) G_GNUC_INTERNAL;
+/* Puts a done future back to the pending state for reuse.  The usual
+ * future has nothing left to free, so that case stays inline.
+ */
+void       _aio_future_reset_slow    (AioFuture      *future) G_GNUC_INTERNAL;
+
+static inline void
+_aio_future_reset (AioFuture *future)
+{
+  AioFuturePrivate *priv = _aio_future_priv (future);
+
+  if (G_UNLIKELY (priv->error != NULL || priv->waiters != NULL ||
+                  priv->cancel_hook != NULL || priv->pointer_destroy != NULL ||
+                  !_aio_value_is_scalar (&priv->value)))
+    {
+      _aio_future_reset_slow (future);
+      return;
+    }
+  memset (&priv->value, 0, sizeof priv->value);
+  priv->error_retrieved = FALSE;
+  priv->state = AIO_FUTURE_PENDING;
+}
 
 /* _aio_future_release() or _aio_task_release(), by type. */
 void       _aio_release              (AioFuture      *future) G_GNUC_INTERNAL;
@@ -237,6 +256,14 @@ gboolean   _aio_future_complete      (AioFuture      *future,
                                       GValue         *value,
                                       GError         *failure,
                                       GError        **error) G_GNUC_INTERNAL;
+/* Hands an outcome to the loop's thread from another one; takes @value
+ * and @failure.  The loop completes the future if it is still pending.
+ */
+void       _aio_future_post_completion (AioFuture      *future,
+                                        AioFutureState  state,
+                                        GValue         *value,
+                                        GDestroyNotify  pointer_destroy,
+                                        GError         *failure) G_GNUC_INTERNAL;
 gboolean   _aio_future_cancel_now    (AioFuture      *future,
                                       const char     *msg) G_GNUC_INTERNAL;
 
@@ -254,6 +281,8 @@ void       _aio_future_take_value    (AioFuture      *future,
 void       _aio_future_mark_task     (AioFuture      *future) G_GNUC_INTERNAL;
 
 GError    *_aio_cancelled_error_new  (const char     *msg) G_GNUC_INTERNAL;
+
+void       _aio_future_callbacks_register_drops (void) G_GNUC_INTERNAL;
 
 /* Frees a done-callback record left on a finalized future. */
 void       _aio_future_free_callback_record (AioWaiter *waiter) G_GNUC_INTERNAL;
