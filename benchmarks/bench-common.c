@@ -118,6 +118,44 @@ bench_rounds_add_since (BenchRounds      *rounds,
   bench_rounds_add_sample (rounds, bench_clock_sample (clock, operations));
 }
 
+gboolean
+bench_run_rounds (const BenchOptions  *options,
+                  gint64               warmup,
+                  BenchRoundFunc       func,
+                  gpointer             user_data,
+                  BenchRounds         *rounds,
+                  GError             **error)
+{
+  GError *local_error = NULL;
+  gint round;
+
+  if (!func (warmup, user_data, &local_error))
+    {
+      if (local_error == NULL)
+        local_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                           "the warm-up run failed");
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  for (round = 0; round < options->rounds; round++)
+    {
+      BenchClock clock;
+
+      bench_clock_start (&clock);
+      if (!func (options->count, user_data, &local_error))
+        {
+          if (local_error == NULL)
+            local_error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                       "timed round %d failed", round + 1);
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      bench_rounds_add_since (rounds, &clock, options->count);
+    }
+  return TRUE;
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)

@@ -70,6 +70,25 @@ void     bench_rounds_add_sample (BenchRounds *rounds,
 void     bench_rounds_add_since (BenchRounds      *rounds,
                                  const BenchClock *clock,
                                  gint64            operations);
+/* One run of a workload over @count operations.  Returns FALSE, with
+ * @error set if it can say why, when something went wrong, which would
+ * void the figure.
+ */
+typedef gboolean (*BenchRoundFunc) (gint64     count,
+                                    gpointer   user_data,
+                                    GError   **error);
+
+/* Runs @func once for @warmup operations, untimed, to fill the pools and
+ * caches as in a program that has run a while; then @options->rounds
+ * timed rounds of @options->count operations, each added to @rounds.
+ * Stops at the first run that fails.
+ */
+gboolean bench_run_rounds       (const BenchOptions *options,
+                                 gint64              warmup,
+                                 BenchRoundFunc      func,
+                                 gpointer            user_data,
+                                 BenchRounds        *rounds,
+                                 GError            **error);
 gdouble  bench_rounds_best      (BenchRounds  *rounds);
 gdouble  bench_rounds_median    (BenchRounds  *rounds);
 void     bench_rounds_clear     (BenchRounds  *rounds);

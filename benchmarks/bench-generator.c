@@ -29,7 +29,9 @@ range_body (AioAsyncGenerator *gen,
 }
 
 static gboolean
-consume (gint64 count)
+consume (gint64     count,
+         gpointer   user_data,
+         GError   **round_error)
 {
   Range range = { count };
   g_autoptr(AioAsyncGenerator) gen = aio_async_generator_new (range_body, &range, NULL);
@@ -52,7 +54,6 @@ typedef struct
 {
   BenchOptions options;
   BenchRounds  rounds;
-  gboolean     failed;
 } GeneratorBench;
 
 static void
@@ -60,25 +61,10 @@ main_body (AioTask  *task,
            gpointer  user_data)
 {
   GeneratorBench *bench = user_data;
-  gint round;
+  GError *error = NULL;
 
-  if (!consume (WARMUP))
-    {
-      bench->failed = TRUE;
-      return;
-    }
-  for (round = 0; round < bench->options.rounds; round++)
-    {
-      BenchClock clock;
-
-      bench_clock_start (&clock);
-      if (!consume (bench->options.count))
-        {
-          bench->failed = TRUE;
-          return;
-        }
-      bench_rounds_add_since (&bench->rounds, &clock, bench->options.count);
-    }
+  if (!bench_run_rounds (&bench->options, WARMUP, consume, NULL, &bench->rounds, &error))
+    aio_task_return_error (task, error);
 }
 
 int
@@ -94,9 +80,9 @@ main (int    argc,
   bench_rounds_init (&bench.rounds);
 
   main_task = aio_task_new (main_body, &bench, NULL);
-  if (!aio_run (AIO_FUTURE (main_task), &error) || bench.failed)
+  if (!aio_run (AIO_FUTURE (main_task), &error))
     {
-      g_printerr ("bench-generator: %s\n", error != NULL ? error->message : "a round failed");
+      g_printerr ("bench-generator: %s\n", error->message);
       return 1;
     }
 

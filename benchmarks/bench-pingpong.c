@@ -78,7 +78,9 @@ side_body (AioTask  *task,
 }
 
 static gboolean
-play (gint64 hops)
+play (gint64     hops,
+      gpointer   user_data,
+      GError   **error)
 {
   PingPong game = { { NULL, NULL }, hops, FALSE };
   Side sides[2] = { { &game, 0 }, { &game, 1 } };
@@ -134,27 +136,13 @@ main_body (AioTask  *task,
            gpointer  user_data)
 {
   PingPongBench *bench = user_data;
+  GError *error = NULL;
   gint round;
 
-  if (!play (WARMUP_HOPS))
+  if (!bench_run_rounds (&bench->options, WARMUP_HOPS, play, NULL, &bench->rounds, &error))
     {
-      aio_task_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                                        "warm-up failed"));
+      aio_task_return_error (task, error);
       return;
-    }
-
-  for (round = 0; round < bench->options.rounds; round++)
-    {
-      BenchClock clock;
-
-      bench_clock_start (&clock);
-      if (!play (bench->options.count))
-        {
-          aio_task_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                                            "a round failed"));
-          return;
-        }
-      bench_rounds_add_since (&bench->rounds, &clock, bench->options.count);
     }
 
   chain_call_soon (WARMUP_HOPS);

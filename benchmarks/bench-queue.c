@@ -61,7 +61,9 @@ consumer_body (AioTask  *task,
 }
 
 static gboolean
-transfer (gint64 count)
+transfer (gint64     count,
+          gpointer   user_data,
+          GError   **error)
 {
   g_autoptr(AioQueue) queue = aio_queue_new (MAXSIZE);
   Pipe pipe = { queue, count, FALSE };
@@ -77,7 +79,6 @@ typedef struct
 {
   BenchOptions options;
   BenchRounds  rounds;
-  gboolean     failed;
 } QueueBench;
 
 static void
@@ -85,25 +86,10 @@ main_body (AioTask  *task,
            gpointer  user_data)
 {
   QueueBench *bench = user_data;
-  gint round;
+  GError *error = NULL;
 
-  if (!transfer (WARMUP))
-    {
-      bench->failed = TRUE;
-      return;
-    }
-  for (round = 0; round < bench->options.rounds; round++)
-    {
-      BenchClock clock;
-
-      bench_clock_start (&clock);
-      if (!transfer (bench->options.count))
-        {
-          bench->failed = TRUE;
-          return;
-        }
-      bench_rounds_add_since (&bench->rounds, &clock, bench->options.count);
-    }
+  if (!bench_run_rounds (&bench->options, WARMUP, transfer, NULL, &bench->rounds, &error))
+    aio_task_return_error (task, error);
 }
 
 int
@@ -119,9 +105,9 @@ main (int    argc,
   bench_rounds_init (&bench.rounds);
 
   main_task = aio_task_new (main_body, &bench, NULL);
-  if (!aio_run (AIO_FUTURE (main_task), &error) || bench.failed)
+  if (!aio_run (AIO_FUTURE (main_task), &error))
     {
-      g_printerr ("bench-queue: %s\n", error != NULL ? error->message : "a round failed");
+      g_printerr ("bench-queue: %s\n", error->message);
       return 1;
     }
 

@@ -27,7 +27,9 @@ child_body (AioTask  *task,
 
 /* Returns FALSE if a child went wrong, which would void the figure. */
 static gboolean
-spawn_and_await (gint64 count)
+spawn_and_await (gint64     count,
+                 gpointer   user_data,
+                 GError   **round_error)
 {
   gint64 i;
 
@@ -52,29 +54,11 @@ main_body (AioTask  *task,
            gpointer  user_data)
 {
   SpawnBench *bench = user_data;
-  gint round;
+  GError *error = NULL;
 
-  /* Fill the stack and task pools, as a program that has run a while. */
-  if (!spawn_and_await (WARMUP_COUNT))
-    {
-      aio_task_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                                        "warm-up failed"));
-      return;
-    }
-
-  for (round = 0; round < bench->options.rounds; round++)
-    {
-      BenchClock clock;
-
-      bench_clock_start (&clock);
-      if (!spawn_and_await (bench->options.count))
-        {
-          aio_task_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                                            "a child failed"));
-          return;
-        }
-      bench_rounds_add_since (&bench->rounds, &clock, bench->options.count);
-    }
+  if (!bench_run_rounds (&bench->options, WARMUP_COUNT, spawn_and_await, NULL,
+                         &bench->rounds, &error))
+    aio_task_return_error (task, error);
 }
 
 int

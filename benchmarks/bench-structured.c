@@ -38,8 +38,9 @@ child_body (AioTask  *task,
 }
 
 static gboolean
-gather_round (gint64    count,
-              GError  **error)
+gather_round (gint64     count,
+              gpointer   user_data,
+              GError   **error)
 {
   GPtrArray *tasks = g_ptr_array_sized_new ((guint) count);
   GPtrArray *results;
@@ -63,8 +64,9 @@ gather_round (gint64    count,
 }
 
 static gboolean
-task_group_round (gint64    count,
-                  GError  **error)
+task_group_round (gint64     count,
+                  gpointer   user_data,
+                  GError   **error)
 {
   g_autoptr(AioTaskGroup) group = aio_task_group_new ();
   gint64 i;
@@ -76,32 +78,6 @@ task_group_round (gint64    count,
   return aio_await (aio_task_group_wait (group, NULL), error);
 }
 
-typedef gboolean (*RoundFunc) (gint64    count,
-                               GError  **error);
-
-static gboolean
-run_rounds (StructuredBench  *bench,
-            RoundFunc         round_func,
-            BenchRounds      *rounds)
-{
-  gint round;
-
-  /* Fill the stack and task pools, as a program that has run a while. */
-  if (!round_func (WARMUP_COUNT, &bench->error))
-    return FALSE;
-
-  for (round = 0; round < bench->options.rounds; round++)
-    {
-      BenchClock clock;
-
-      bench_clock_start (&clock);
-      if (!round_func (bench->options.count, &bench->error))
-        return FALSE;
-      bench_rounds_add_since (rounds, &clock, bench->options.count);
-    }
-  return TRUE;
-}
-
 static void
 main_body (AioTask  *task,
            gpointer  user_data)
@@ -110,10 +86,12 @@ main_body (AioTask  *task,
   gboolean all = g_strcmp0 (bench->workload, "all") == 0;
 
   if (all || g_strcmp0 (bench->workload, "gather") == 0)
-    if (!run_rounds (bench, gather_round, &bench->gather))
+    if (!bench_run_rounds (&bench->options, WARMUP_COUNT, gather_round, NULL,
+                           &bench->gather, &bench->error))
       return;
   if (all || g_strcmp0 (bench->workload, "task_group") == 0)
-    run_rounds (bench, task_group_round, &bench->task_group);
+    bench_run_rounds (&bench->options, WARMUP_COUNT, task_group_round, NULL,
+                      &bench->task_group, &bench->error);
 }
 
 int
