@@ -38,16 +38,6 @@ scenario_clear (Scenario *s)
   g_clear_error (&s->cleanup_error);
 }
 
-static gboolean
-run_task (AioTask  *task,
-          GError  **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_loop_get_default (), AIO_FUTURE (task), error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 /* Waits on the blocker; on cancellation, optionally awaits some cleanup,
  * then either re-raises or swallows the cancellation.
  */
@@ -120,7 +110,7 @@ test_cancel_before_start (void)
   g_assert_cmpuint (aio_task_cancelling (task), ==, 1);
   g_assert_false (aio_future_done (AIO_FUTURE (task)));
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "too early");
   g_assert_true (aio_future_cancelled (AIO_FUTURE (task)));
@@ -150,7 +140,7 @@ test_cancel_during_await (void)
   g_assert_true (aio_future_cancelled (s.blocker));
   g_assert_false (aio_future_done (AIO_FUTURE (task)));
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "stop now");
   g_assert_error (s.first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -178,7 +168,7 @@ test_cancel_swallowed (void)
   g_assert_true (aio_task_cancel (task, NULL));
 
   /* A body that swallows the cancellation finishes normally. */
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_cmpint (aio_future_get_state (AIO_FUTURE (task)), ==, AIO_FUTURE_FINISHED);
   g_assert_cmpstr (aio_future_get_string (AIO_FUTURE (task), NULL), ==, "swallowed");
@@ -206,7 +196,7 @@ test_cancel_during_cleanup (void)
   g_assert_true (aio_future_cancelled (s.cleanup));
   g_assert_cmpuint (aio_task_cancelling (task), ==, 2);
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (s.first_error->message, ==, "first");
   g_assert_error (s.cleanup_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -233,7 +223,7 @@ test_cancel_awaited_already_done (void)
   g_assert_true (aio_future_set_int (s.blocker, 5, NULL));
   g_assert_true (aio_task_cancel (task, "raced"));
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_error (s.first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (s.first_error->message, ==, "raced");
@@ -292,7 +282,7 @@ test_cancel_uncancel_counts (void)
   g_assert_true (aio_task_cancel (task, "three"));
   g_assert_cmpuint (aio_task_cancelling (task), ==, 3);
 
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (c.counts[0], ==, 3);
   g_assert_cmpuint (c.counts[1], ==, 2);
@@ -318,7 +308,7 @@ test_cancel_uncancel_before_start (void)
   g_assert_cmpuint (aio_task_uncancel (task), ==, 0);
   g_assert_cmpuint (aio_task_cancelling (task), ==, 0);
 
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_true (s.ran);
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (task), NULL), ==, 11);
@@ -340,7 +330,7 @@ test_cancel_partial_uncancel (void)
   g_assert_true (aio_task_cancel (task, "b"));
   g_assert_cmpuint (aio_task_uncancel (task), ==, 1);
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (s.ran);
   scenario_clear (&s);
@@ -378,7 +368,7 @@ test_cancel_self (void)
   g_autoptr(AioTask) task = aio_task_new (self_cancel_body, NULL, NULL);
   gdouble start = aio_loop_time (aio_loop_get_default ());
 
-  g_assert_false (run_task (task, NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_true (aio_future_cancelled (AIO_FUTURE (task)));
   /* The hour-long sleep was cancelled, not waited for. */
   g_assert_cmpfloat (aio_loop_time (aio_loop_get_default ()) - start, <, 60);
@@ -413,7 +403,7 @@ test_cancel_self_uncancel (void)
 {
   g_autoptr(AioTask) task = aio_task_new (self_uncancel_body, NULL, NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (task), NULL), ==, 1);
   g_assert_cmpuint (aio_task_cancelling (task), ==, 1);
 }
@@ -434,7 +424,7 @@ test_cancel_body_raises (void)
   /* A cancellation error ending the body ends the task cancelled, with
    * no request made.
    */
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "own");
   g_assert_true (aio_future_cancelled (AIO_FUTURE (task)));
@@ -467,7 +457,7 @@ test_cancel_from_thread (void)
   /* Handed to the loop's thread: nothing happened here yet. */
   g_assert_false (aio_future_done (s.blocker));
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "from afar");
   g_assert_true (aio_future_cancelled (s.blocker));
@@ -528,7 +518,7 @@ test_cancel_from_thread_while_running (void)
   racer.task = task;
   thread = g_thread_new ("racer", cancel_when_told, &racer);
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "racing");
   g_thread_join (thread);
@@ -582,7 +572,7 @@ test_cancel_propagates_inner (void)
   g_assert_cmpuint (aio_task_cancelling (chain.inner), ==, 1);
   g_assert_true (aio_future_cancelled (chain.inner_scenario.blocker));
 
-  g_assert_false (run_task (outer, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (outer), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "from the top");
   g_assert_true (aio_future_cancelled (AIO_FUTURE (chain.inner)));
@@ -613,7 +603,7 @@ test_cancel_inner_swallows (void)
    * the request stays counted on the outer task.
    */
   g_assert_true (aio_task_cancel (outer, "stop"));
-  g_assert_true (run_task (outer, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (outer), &error));
   g_assert_no_error (error);
   g_assert_null (chain.outer_error);
   g_assert_cmpstr (aio_future_get_string (AIO_FUTURE (outer), NULL), ==, "swallowed");
@@ -635,7 +625,7 @@ test_cancel_done_task (void)
   scenario_init (&s);
   g_assert_true (aio_future_set_int (s.blocker, 1, NULL));
   task = aio_task_new (scenario_body, &s, NULL);
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
 
   g_assert_false (aio_task_cancel (task, NULL));
   g_assert_cmpuint (aio_task_cancelling (task), ==, 0);

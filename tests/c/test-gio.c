@@ -8,17 +8,6 @@
  * bridge future used without a coroutine.
  */
 
-static gboolean
-run_task (AioTask  *task,
-          GError  **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (AIO_FUTURE (task)),
-                                             AIO_FUTURE (task), error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 static GFile *
 write_test_file (const char *name,
                  const char *contents)
@@ -82,7 +71,7 @@ test_gio_load_contents (void)
   g_autoptr(AioTask) task = aio_task_new (load_body, &load, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_cmpstr (aio_future_get_string (AIO_FUTURE (task), NULL), ==, "Hello, aio!");
   g_assert_true (load.called_back);
@@ -98,7 +87,7 @@ test_gio_load_missing (void)
   g_autoptr(AioTask) task = aio_task_new (load_body, &load, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_true (load.called_back);
   g_assert_false (aio_future_cancelled (AIO_FUTURE (task)));
@@ -120,7 +109,7 @@ test_gio_load_cancelled (void)
   /* The bridge still waits for GIO to call back; the _finish function
    * then reports the cancellation, and the task ends cancelled with it.
    */
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (load.called_back);
   g_assert_true (aio_future_cancelled (AIO_FUTURE (task)));
@@ -135,7 +124,7 @@ test_gio_load_cancelled_before_start (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (aio_task_cancel (task, NULL));
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* No GIO call was ever made. */
   g_assert_false (load.started);
@@ -191,7 +180,7 @@ test_gio_sequence (void)
 
   files[1] = g_file_new_for_path (target);
   task = aio_task_new (copy_body, files, NULL);
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_cmpint (aio_future_get_int64 (AIO_FUTURE (task), NULL), ==, 10);
   g_assert_true (g_file_get_contents (target, &copied, NULL, &error));
@@ -313,10 +302,10 @@ test_gio_socket_connect (void)
   server = aio_task_new_full (NULL, "server", 0, accept_body, &net, NULL);
   client = aio_task_new_full (NULL, "client", 0, connect_body, &net, NULL);
 
-  g_assert_true (run_task (client, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (client), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (aio_future_get_uint64 (AIO_FUTURE (client), NULL), ==, 4);
-  g_assert_true (run_task (server, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (server), &error));
   g_assert_no_error (error);
   g_assert_cmpstr (aio_future_get_string (AIO_FUTURE (server), NULL), ==, "ping");
 
@@ -351,7 +340,7 @@ test_gio_socket_connect_cancelled (void)
 
   g_assert_true (aio_task_cancel (client, "give up"));
   g_assert_true (g_cancellable_is_cancelled (net.cancellable));
-  g_assert_false (run_task (client, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (client), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (aio_future_cancelled (AIO_FUTURE (client)));
 
@@ -442,7 +431,7 @@ test_gio_await_without_call (void)
 {
   g_autoptr(AioTask) task = aio_task_new (await_without_call_body, NULL, NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_true (aio_future_get_boolean (AIO_FUTURE (task), NULL));
 }
 

@@ -5,16 +5,6 @@
 
 /* Stackless tasks: the step-function bodies the language bindings use. */
 
-static gboolean
-run_task (AioTask  *task,
-          GError  **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_loop_get_default (), AIO_FUTURE (task), error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 static void
 set_later_cb (gpointer user_data)
 {
@@ -114,7 +104,7 @@ test_stackless_sequence (void)
   /* Started on the loop's next turn, not from the constructor. */
   g_assert_cmpuint (seq.steps, ==, 0);
 
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (seq.steps, ==, 4);
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (task), NULL), ==, 15);
@@ -151,7 +141,7 @@ test_stackless_mixed (void)
 {
   g_autoptr(AioTask) task = aio_task_new (coroutine_awaits_stackless, NULL, NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (task), NULL), ==, 11);
 }
 
@@ -250,7 +240,7 @@ test_stackless_cancel_waiting (void)
 
   g_assert_true (aio_task_cancel (task, "halt"));
   g_assert_true (aio_future_cancelled (c.blocker));
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpstr (error->message, ==, "halt");
 
@@ -279,7 +269,7 @@ test_stackless_cancel_cleanup_swallow (void)
    * normally.
    */
   g_assert_true (aio_task_cancel (task, NULL));
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (c.steps, ==, 3);
   g_assert_cmpstr (aio_future_get_string (AIO_FUTURE (task), NULL), ==, "survived");
@@ -300,7 +290,7 @@ test_stackless_cancel_before_start (void)
   /* The first step already gets a cancelled future instead of NULL, so a
    * binding can throw the cancellation into its coroutine.
    */
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (c.steps, ==, 1);
   g_assert_true (c.first_awaited_cancelled);
@@ -321,7 +311,7 @@ test_stackless_cancel_self (void)
   task = aio_task_new_stackless (NULL, NULL, cancelling_step, &c, NULL);
 
   /* Requested while the step ran: the future it returns is cancelled. */
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (c.saw_blocker);
   g_assert_true (aio_future_cancelled (c.blocker));
@@ -348,7 +338,7 @@ test_stackless_await_self (void)
                                                     NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (run_task (task, &error));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_AWAIT_SELF);
   g_assert_nonnull (strstr (error->message, "ouroboros"));
   g_assert_cmpuint (steps, ==, 1);
@@ -405,7 +395,7 @@ test_stackless_done_futures (void)
   Eager eager = { 0, FALSE, FALSE };
   g_autoptr(AioTask) task = aio_task_new_stackless (NULL, NULL, eager_step, &eager, NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_cmpuint (aio_future_get_uint64 (AIO_FUTURE (task), NULL), ==, 1000);
   /* All thousand steps ran before a callback scheduled at the first. */
   g_assert_false (eager.marker_seen_early);
@@ -449,7 +439,7 @@ test_stackless_thread (void)
   Threaded threaded = { aio_future_new (), NULL };
   g_autoptr(AioTask) task = aio_task_new_stackless (NULL, NULL, threaded_step, &threaded, NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_cmpstr (aio_future_get_string (AIO_FUTURE (task), NULL), ==, "threaded");
   g_thread_join (threaded.thread);
   g_object_unref (threaded.future);

@@ -11,17 +11,6 @@
 #define KIB 1024
 #define MIB (1024 * 1024)
 
-static gboolean
-run_task (AioTask  *task,
-          GError  **error)
-{
-  gboolean ok = aio_loop_run_until_complete (aio_future_get_loop (AIO_FUTURE (task)),
-                                             AIO_FUTURE (task), error);
-
-  aio_test_drain (NULL);
-  return ok;
-}
-
 /* Coroutines awaiting coroutines. */
 
 static void
@@ -53,7 +42,7 @@ test_task_nested (void)
   g_autoptr(AioTask) task = aio_task_new (nested_body, GUINT_TO_POINTER (50), NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (task), NULL), ==, 50 * 51 / 2);
 }
@@ -327,7 +316,7 @@ test_task_await_types (gconstpointer data)
   shared_object = g_object_new (G_TYPE_OBJECT, NULL);
   g_object_add_weak_pointer (shared_object, (gpointer *) &shared_object);
   task = aio_task_new (await_every_type_body, (gpointer) data, NULL);
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_true (aio_future_get_boolean (AIO_FUTURE (task), NULL));
 
@@ -366,7 +355,7 @@ test_task_result_types (void)
     {
       AioTask *task = aio_task_new (child_returning, GUINT_TO_POINTER (cases[i].kind), NULL);
 
-      g_assert_true (run_task (task, NULL));
+      g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
       g_assert_cmpint (aio_future_get_state (AIO_FUTURE (task)), ==, AIO_FUTURE_FINISHED);
       g_assert_true (aio_future_get_value_type (AIO_FUTURE (task)) == cases[i].type);
       g_object_unref (task);
@@ -394,7 +383,7 @@ test_task_return_twice (void)
 {
   g_autoptr(AioTask) task = aio_task_new (return_twice_body, NULL, NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (task), NULL), ==, 1);
 }
 
@@ -411,7 +400,7 @@ test_task_no_result (void)
   g_autoptr(GError) error = NULL;
   GValue value = G_VALUE_INIT;
 
-  g_assert_true (run_task (task, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
   g_assert_no_error (error);
   g_assert_cmpint (aio_future_get_state (AIO_FUTURE (task)), ==, AIO_FUTURE_FINISHED);
   g_assert_true (aio_future_get_value_type (AIO_FUTURE (task)) == G_TYPE_INVALID);
@@ -478,7 +467,7 @@ test_task_deep_recursion (void)
   g_autoptr(AioTask) opener = aio_task_new (open_gate, gate, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_task (deep, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (deep), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (aio_future_get_uint64 (AIO_FUTURE (deep), NULL), ==, 1000 * 1001 / 2);
   g_assert_true (aio_future_done (AIO_FUTURE (opener)));
@@ -537,15 +526,15 @@ test_task_stack_size (void)
   aio_task_set_stack_size (big, MIB);
   g_assert_cmpuint (aio_task_get_stack_size (big), ==, MIB);
 
-  g_assert_true (run_task (big, &error));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (big), &error));
   g_assert_no_error (error);
   for (i = 0; i < BIG_FRAME; i += 4096)
     expected += (guint8) i + (guint8) (BIG_FRAME - 1 - i);
   g_assert_cmpuint (aio_future_get_uint64 (AIO_FUTURE (big), NULL), ==, expected);
 
-  g_assert_true (run_task (defaulted, NULL));
-  g_assert_true (run_task (tiny, NULL));
-  g_assert_true (run_task (odd, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (defaulted), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (tiny), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (odd), NULL));
 }
 
 static void
@@ -566,7 +555,7 @@ test_task_stack_size_late (void)
 {
   g_autoptr(AioTask) task = aio_task_new (resize_while_running, NULL, NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
 }
 
 static AioFuture *
@@ -591,8 +580,8 @@ test_task_stackless_stack_size (void)
   aio_task_set_stack_size (task, MIB);
   g_test_assert_expected_messages ();
 
-  g_assert_true (run_task (task, NULL));
-  g_assert_true (run_task (stackful, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (stackful), NULL));
 }
 
 /* Stack overflows are reported, with the task's name. */
@@ -721,9 +710,9 @@ test_task_await_not_coroutine (void)
   g_autoptr(AioTask) stackless = aio_task_new_stackless (NULL, NULL, await_in_step, &step_error,
                                                          NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_error (callback_error, AIO_ERROR, AIO_ERROR_NOT_IN_COROUTINE);
-  g_assert_true (run_task (stackless, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (stackless), NULL));
   g_assert_error (step_error, AIO_ERROR, AIO_ERROR_NOT_IN_COROUTINE);
 }
 
@@ -752,7 +741,7 @@ test_task_await_self (void)
   g_autoptr(AioTask) task = aio_task_new_full (NULL, "self-awaiter", 0, await_self_body, NULL,
                                                NULL);
 
-  g_assert_true (run_task (task, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_cmpint (aio_future_get_int (AIO_FUTURE (task), NULL), ==, 5);
 }
 
@@ -805,9 +794,9 @@ test_task_names (void)
   g_assert_cmpuint (g_ascii_strtoull (aio_task_get_name (first) + 5, NULL, 10), ==, n1);
   g_assert_cmpuint (notifies, ==, 3);
 
-  g_assert_true (run_task (first, NULL));
-  g_assert_true (run_task (second, NULL));
-  g_assert_true (run_task (named, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (first), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (second), NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (named), NULL));
   g_signal_handlers_disconnect_by_func (first, count_notify, &notifies);
 }
 
@@ -891,13 +880,13 @@ test_task_current_and_all (void)
   g_list_free_full (tasks, g_object_unref);
 
   g_assert_true (aio_future_set_int (gate, 0, NULL));
-  g_assert_true (run_task (task_b, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task_b), NULL));
   g_assert_true (a.seen_after_await == task_a);
   g_assert_true (b.seen_after_await == task_b);
   g_assert_null (aio_all_tasks (loop));
 
   outer = aio_task_new (outer_whoami_body, NULL, NULL);
-  g_assert_true (run_task (outer, NULL));
+  g_assert_true (aio_test_run_future (AIO_FUTURE (outer), NULL));
 }
 
 static void
@@ -956,7 +945,7 @@ test_task_unretrieved_error (void)
 {
   AioTask *task = aio_task_new_full (NULL, "careless", 0, fail_body, NULL, NULL);
 
-  g_assert_false (run_task (task, NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (task), NULL));
   g_assert_true (aio_future_done (AIO_FUTURE (task)));
 
   /* run_task() read the error through run_until_complete(); a second,
