@@ -28,7 +28,6 @@ struct _AioStack
   gboolean       dirty;       /* pages may be resident */
 };
 
-gsize     _aio_stack_get_default_size (void) G_GNUC_INTERNAL;
 gsize     _aio_stack_round_size       (gsize     size) G_GNUC_INTERNAL;
 AioStack *_aio_stack_acquire          (gsize     size,
                                        GError  **error) G_GNUC_INTERNAL;

@@ -110,13 +110,6 @@ init_sizes (void)
 }
 
 gsize
-_aio_stack_get_default_size (void)
-{
-  init_sizes ();
-  return default_size;
-}
-
-gsize
 _aio_stack_round_size (gsize size)
 {
   init_sizes ();
