@@ -2,68 +2,34 @@
 #include "config.h"
 
 #include "aio-handle-private.h"
+#include "aio-heap-private.h"
 #include "aio-loop-private.h"
 
 /* The timers of a loop: a binary min-heap on (when, seq), where each handle
  * knows its index so a cancelled timer leaves at once, in O(log n).
  */
 
-static inline gboolean
-timer_before (const AioHandle *a,
-              const AioHandle *b)
+static gboolean
+timer_before (gconstpointer a,
+              gconstpointer b,
+              gpointer      data)
 {
-  return a->when < b->when || (a->when == b->when && a->seq < b->seq);
-}
+  const AioHandle *x = *(AioHandle * const *) a;
+  const AioHandle *y = *(AioHandle * const *) b;
 
-static inline void
-heap_place (AioLoop   *loop,
-            guint      index,
-            AioHandle *handle)
-{
-  loop->timers[index] = handle;
-  handle->heap_index = (gint) index;
+  return x->when < y->when || (x->when == y->when && x->seq < y->seq);
 }
 
 static void
-sift_up (AioLoop *loop,
-         guint    index)
+timer_placed (gpointer element,
+              guint    index)
 {
-  AioHandle *handle = loop->timers[index];
-
-  while (index > 0)
-    {
-      guint parent = (index - 1) / 2;
-
-      if (!timer_before (handle, loop->timers[parent]))
-        break;
-      heap_place (loop, index, loop->timers[parent]);
-      index = parent;
-    }
-  heap_place (loop, index, handle);
+  (*(AioHandle **) element)->heap_index = (gint) index;
 }
 
-static void
-sift_down (AioLoop *loop,
-           guint    index)
-{
-  AioHandle *handle = loop->timers[index];
-
-  for (;;)
-    {
-      guint child = 2 * index + 1;
-
-      if (child >= loop->n_timers)
-        break;
-      if (child + 1 < loop->n_timers &&
-          timer_before (loop->timers[child + 1], loop->timers[child]))
-        child++;
-      if (!timer_before (loop->timers[child], handle))
-        break;
-      heap_place (loop, index, loop->timers[child]);
-      index = child;
-    }
-  heap_place (loop, index, handle);
-}
+static const AioHeapOps timer_heap_ops = {
+  sizeof (AioHandle *), timer_before, timer_placed,
+};
 
 static void
 heap_insert (AioLoop   *loop,
@@ -75,10 +41,8 @@ heap_insert (AioLoop   *loop,
       loop->timers = g_renew (AioHandle *, loop->timers, loop->timers_alloc);
     }
   handle->seq = loop->timer_seq++;
-  loop->timers[loop->n_timers] = handle;
-  handle->heap_index = (gint) loop->n_timers;
-  loop->n_timers++;
-  sift_up (loop, loop->n_timers - 1);
+  loop->timers[loop->n_timers++] = handle;
+  _aio_heap_push (&timer_heap_ops, loop->timers, loop->n_timers, NULL);
 }
 
 /* Takes the handle out of the heap; returns the heap's reference. */
@@ -86,20 +50,11 @@ static AioHandle *
 heap_remove_at (AioLoop *loop,
                 guint    index)
 {
-  AioHandle *handle = loop->timers[index];
-  AioHandle *last;
+  AioHandle *handle;
 
-  loop->n_timers--;
+  _aio_heap_remove_at (&timer_heap_ops, loop->timers, &loop->n_timers, index,
+                       &handle, NULL);
   handle->heap_index = -1;
-  if (index == loop->n_timers)
-    return handle;
-
-  last = loop->timers[loop->n_timers];
-  heap_place (loop, index, last);
-  if (index > 0 && timer_before (last, loop->timers[(index - 1) / 2]))
-    sift_up (loop, index);
-  else
-    sift_down (loop, index);
   return handle;
 }
 
