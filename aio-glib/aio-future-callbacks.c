@@ -3,7 +3,6 @@
 
 #include "aio-error.h"
 #include "aio-future-private.h"
-#include "aio-task-private.h"
 
 /* Waiting for a future without a coroutine: done callbacks, and the GIO
  * style aio_future_wait_async()/_finish().  Done callbacks from the public
@@ -27,12 +26,6 @@ callback_record_free (CallbackRecord *record)
   g_slice_free (CallbackRecord, record);
 }
 
-void
-_aio_future_free_callback_record (AioWaiter *waiter)
-{
-  callback_record_free ((CallbackRecord *) waiter);
-}
-
 static void
 callback_record_run (AioWaiter *waiter,
                      AioFuture *future)
@@ -44,12 +37,22 @@ callback_record_run (AioWaiter *waiter,
 }
 
 static void
+callback_record_drop (AioWaiter *waiter)
+{
+  callback_record_free ((CallbackRecord *) waiter);
+}
+
+static void
 run_standalone_record (gpointer data)
 {
   CallbackRecord *record = data;
 
   callback_record_run (&record->waiter, record->future);
 }
+
+static const AioReadyOps run_standalone_ops = {
+  run_standalone_record, (void (*) (gpointer)) callback_record_free,
+};
 
 static void
 add_callback_record (CallbackRecord *record)
@@ -63,7 +66,7 @@ add_callback_record (CallbackRecord *record)
       g_object_unref (future);
     }
   else
-    _aio_loop_push_ready (priv->loop, run_standalone_record, record);
+    _aio_loop_push_ready (priv->loop, &run_standalone_ops, record);
 }
 
 static void
@@ -71,6 +74,10 @@ add_callback_on_loop (gpointer data)
 {
   add_callback_record (data);
 }
+
+static const AioReadyOps add_callback_on_loop_ops = {
+  add_callback_on_loop, (void (*) (gpointer)) callback_record_free,
+};
 
 /**
  * aio_future_add_done_callback:
@@ -103,6 +110,7 @@ aio_future_add_done_callback (AioFuture         *self,
   priv = _aio_future_priv (self);
   record = g_slice_new0 (CallbackRecord);
   record->waiter.func = callback_record_run;
+  record->waiter.drop = callback_record_drop;
   record->callback = callback;
   record->user_data = user_data;
   record->destroy = destroy;
@@ -111,7 +119,7 @@ aio_future_add_done_callback (AioFuture         *self,
   if (_aio_loop_is_owner (priv->loop))
     add_callback_record (record);
   else
-    _aio_loop_post_threadsafe (priv->loop, add_callback_on_loop, record);
+    _aio_loop_post_threadsafe (priv->loop, &add_callback_on_loop_ops, record);
 }
 
 /**
@@ -135,7 +143,7 @@ aio_future_remove_done_callback (AioFuture         *self,
                                  gpointer           user_data)
 {
   AioFuturePrivate *priv;
-  AioWaiter *waiter;
+  AioLink *link;
   guint removed = 0;
 
   g_return_val_if_fail (AIO_IS_FUTURE (self), 0);
@@ -147,10 +155,11 @@ aio_future_remove_done_callback (AioFuture         *self,
       return 0;
     }
 
-  waiter = priv->waiters;
-  while (waiter != NULL)
+  link = priv->waiters.head;
+  while (link != NULL)
     {
-      AioWaiter *next = waiter->next;
+      AioLink *next = link->next;
+      AioWaiter *waiter = _aio_waiter_from_link (link);
 
       if (waiter->func == callback_record_run)
         {
@@ -163,7 +172,7 @@ aio_future_remove_done_callback (AioFuture         *self,
               removed++;
             }
         }
-      waiter = next;
+      link = next;
     }
   return removed;
 }
@@ -287,11 +296,4 @@ aio_future_wait_finish (AioFuture     *self,
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   return _aio_future_propagate (self, error);
-}
-
-void
-_aio_future_callbacks_register_drops (void)
-{
-  _aio_loop_register_drop (run_standalone_record, (GDestroyNotify) callback_record_free);
-  _aio_loop_register_drop (add_callback_on_loop, (GDestroyNotify) callback_record_free);
 }

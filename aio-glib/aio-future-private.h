@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aio-future.h"
+#include "aio-list-private.h"
 #include "aio-loop-private.h"
 
 G_BEGIN_DECLS
@@ -18,18 +19,31 @@ typedef struct _AioWaiter AioWaiter;
 typedef void (*AioWaiterFunc) (AioWaiter *waiter,
                                AioFuture *future);
 
+/* When a loop's context is destroyed with a future's waiters still queued,
+ * no user code may run any more, but the library's own bookkeeping must
+ * still let go of what it holds.  So a waiter whose func is bookkeeping
+ * (a combinator's, a primitive's) leaves @drop NULL and is called as
+ * usual: the future is done, so that is the right notification, and what
+ * it completes in turn is dropped the same way.  A waiter that would run
+ * user code (a done callback, a task's step) sets @drop, which releases
+ * the waiter instead.
+ */
+typedef void (*AioWaiterDropFunc) (AioWaiter *waiter);
+
 struct _AioWaiter
 {
-  AioWaiter     *prev;
-  AioWaiter     *next;
-  AioWaiterFunc  func;
+  AioLink            link;         /* in the future's waiters */
+  AioWaiterFunc      func;
+  AioWaiterDropFunc  drop;         /* (nullable) see above */
   /* Optional: when this is the future's only waiter, the future puts
-   * ready_func (ready_data) on the ready ring instead of calling func from
+   * (ready_ops, ready_data) on the ready ring instead of calling func from
    * a batch.  Only for waiters that keep the future alive themselves.
    */
-  AioReadyFunc   ready_func;
-  gpointer       ready_data;
+  const AioReadyOps *ready_ops;
+  gpointer           ready_data;
 };
+
+#define _aio_waiter_from_link(l) _aio_list_entry (l, AioWaiter, link)
 
 /* Asks the owner of an operation behind a future to stop it.  Returns TRUE
  * if the future should end cancelled right away, FALSE if the operation
@@ -56,8 +70,7 @@ typedef struct
   GValue          value;                /* the result once FINISHED without error */
   GDestroyNotify  pointer_destroy;      /* frees a G_TYPE_POINTER result */
   GError         *error;                /* (owned) (nullable) failure or cancellation */
-  AioWaiter      *waiters;              /* loop thread only */
-  AioWaiter      *waiters_tail;         /* loop thread only */
+  AioList         waiters;              /* of AioWaiter; loop thread only */
   AioCancelHook   cancel_hook;          /* loop thread only */
   gpointer        cancel_hook_data;
   GDestroyNotify  cancel_hook_destroy;
@@ -214,7 +227,7 @@ _aio_future_reset (AioFuture *future)
 {
   AioFuturePrivate *priv = _aio_future_priv (future);
 
-  if (G_UNLIKELY (priv->error != NULL || priv->waiters != NULL ||
+  if (G_UNLIKELY (priv->error != NULL || !_aio_list_is_empty (&priv->waiters) ||
                   priv->cancel_hook != NULL || priv->pointer_destroy != NULL ||
                   !_aio_value_is_scalar (&priv->value)))
     {
@@ -267,6 +280,19 @@ void       _aio_future_post_completion (AioFuture      *future,
 gboolean   _aio_future_cancel_now    (AioFuture      *future,
                                       const char     *msg) G_GNUC_INTERNAL;
 
+/* Hands aio_future_cancel (@future, @msg) to the future's loop thread, for
+ * a cancel requested from another thread.  Returns TRUE, as a cancel that
+ * will be delivered does.
+ */
+gboolean   _aio_future_post_cancel   (AioFuture      *future,
+                                      const char     *msg) G_GNUC_INTERNAL;
+
+static inline gboolean
+_aio_future_has_waiters (AioFuture *future)
+{
+  return !_aio_list_is_empty (&_aio_future_priv (future)->waiters);
+}
+
 void       _aio_future_set_cancel_hook (AioFuture    *future,
                                         AioCancelHook hook,
                                         gpointer      data,
@@ -282,9 +308,5 @@ void       _aio_future_mark_task     (AioFuture      *future) G_GNUC_INTERNAL;
 
 GError    *_aio_cancelled_error_new  (const char     *msg) G_GNUC_INTERNAL;
 
-void       _aio_future_callbacks_register_drops (void) G_GNUC_INTERNAL;
-
-/* Frees a done-callback record left on a finalized future. */
-void       _aio_future_free_callback_record (AioWaiter *waiter) G_GNUC_INTERNAL;
 
 G_END_DECLS

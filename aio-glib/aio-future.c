@@ -127,15 +127,15 @@ free_waiters (AioFuturePrivate *priv)
    * task, run_until_complete(), a combinator) holds a reference to the
    * future while it is linked.
    */
-  AioWaiter *waiter = priv->waiters;
+  AioLink *link = _aio_list_steal (&priv->waiters);
 
-  priv->waiters = priv->waiters_tail = NULL;
-  while (waiter != NULL)
+  while (link != NULL)
     {
-      AioWaiter *next = waiter->next;
+      AioLink *next = link->next;
+      AioWaiter *waiter = _aio_waiter_from_link (link);
 
-      _aio_future_free_callback_record (waiter);
-      waiter = next;
+      waiter->drop (waiter);
+      link = next;
     }
 }
 
@@ -225,7 +225,7 @@ _aio_future_reset_slow (AioFuture *future)
       report_unretrieved (future);
       g_clear_error (&priv->error);
     }
-  if (priv->waiters != NULL)
+  if (!_aio_list_is_empty (&priv->waiters))
     free_waiters (priv);
   if (priv->value.g_type != G_TYPE_INVALID)
     clear_value (priv);
@@ -332,37 +332,61 @@ aio_future_cancelled (AioFuture *self)
   return g_atomic_int_get (&_aio_future_priv (self)->state) == AIO_FUTURE_CANCELLED;
 }
 
+static void run_callbacks (gpointer data);
+
+/* The batch of a future's waiters holds a reference to the future. */
+static void drop_callbacks (gpointer data);
+
+static const AioReadyOps run_callbacks_ops = { run_callbacks, drop_callbacks };
+
 static void
 run_callbacks (gpointer data)
 {
   AioFuture *self = data;
   AioFuturePrivate *priv = _aio_future_priv (self);
-  AioWaiter *waiter;
+  AioLink *link;
   guint n = 0;
 
-  while ((waiter = priv->waiters) != NULL)
+  while (!_aio_list_is_empty (&priv->waiters))
     {
+      AioWaiter *waiter;
+
       /* A future with a crowd of waiters (a gate for a million tasks) must
        * not hold the dispatch past its budget: the rest waits its turn.
        */
       if (G_UNLIKELY (++n % 256 == 0) &&
           g_get_monotonic_time () >= priv->loop->dispatch_deadline)
         {
-          _aio_loop_push_ready (priv->loop, run_callbacks, self);
+          _aio_loop_push_ready (priv->loop, &run_callbacks_ops, self);
           priv->loop->budget_spent = TRUE;
           return;
         }
 
-      priv->waiters = waiter->next;
-      if (priv->waiters != NULL)
-        priv->waiters->prev = NULL;
-      else
-        priv->waiters_tail = NULL;
-      waiter->prev = waiter->next = NULL;
+      link = _aio_list_pop_head (&priv->waiters);
+      waiter = _aio_waiter_from_link (link);
       waiter->func (waiter, self);
     }
 
   _aio_future_release (self);
+}
+
+static void
+drop_callbacks (gpointer data)
+{
+  AioFuture *self = data;
+  AioFuturePrivate *priv = _aio_future_priv (self);
+  AioLink *link;
+
+  while ((link = _aio_list_pop_head (&priv->waiters)) != NULL)
+    {
+      AioWaiter *waiter = _aio_waiter_from_link (link);
+
+      if (waiter->drop != NULL)
+        waiter->drop (waiter);
+      else
+        waiter->func (waiter, self);
+    }
+  _aio_release (self);
 }
 
 /* Loop thread only: the future is pending and now gets its outcome. */
@@ -371,28 +395,28 @@ finish_completion (AioFuture *self,
                    gint       state)
 {
   AioFuturePrivate *priv = _aio_future_priv (self);
-  AioWaiter *waiter = priv->waiters;
+  AioWaiter *waiter;
 
   /* Release order publishes the value to threads that read the state. */
   __atomic_store_n (&priv->state, state, __ATOMIC_RELEASE);
   if (priv->cancel_hook != NULL)
     clear_cancel_hook (priv);
 
-  if (waiter == NULL)
+  if (_aio_list_is_empty (&priv->waiters))
     return;
 
   /* A lone waiter that can be woken straight from the ring (a task) holds
    * its own reference to the future: no batch, no reference to take.
    */
-  if (waiter->next == NULL && waiter->ready_func != NULL)
+  waiter = _aio_waiter_from_link (priv->waiters.head);
+  if (_aio_list_is_singular (&priv->waiters) && waiter->ready_ops != NULL)
     {
-      priv->waiters = priv->waiters_tail = NULL;
-      waiter->prev = waiter->next = NULL;
-      _aio_loop_push_ready (priv->loop, waiter->ready_func, waiter->ready_data);
+      _aio_list_remove (&priv->waiters, &waiter->link);
+      _aio_loop_push_ready (priv->loop, waiter->ready_ops, waiter->ready_data);
       return;
     }
 
-  _aio_loop_push_ready (priv->loop, run_callbacks, _aio_ref (self));
+  _aio_loop_push_ready (priv->loop, &run_callbacks_ops, _aio_ref (self));
 }
 
 /* An outcome handed over from another thread. */
@@ -413,6 +437,17 @@ completion_drop_value (Completion *completion)
       completion->value.data[0].v_pointer != NULL)
     completion->pointer_destroy (completion->value.data[0].v_pointer);
   _aio_value_clear (&completion->value);
+}
+
+static void
+drop_completion (gpointer data)
+{
+  Completion *completion = data;
+
+  completion_drop_value (completion);
+  g_clear_error (&completion->failure);
+  g_object_unref (completion->future);
+  g_free (completion);
 }
 
 static void
@@ -440,6 +475,8 @@ complete_on_loop (gpointer data)
   g_free (completion);
 }
 
+static const AioReadyOps complete_on_loop_ops = { complete_on_loop, drop_completion };
+
 void
 _aio_future_post_completion (AioFuture      *future,
                              AioFutureState  state,
@@ -458,7 +495,7 @@ _aio_future_post_completion (AioFuture      *future,
     }
   completion->pointer_destroy = pointer_destroy;
   completion->failure = failure;
-  _aio_loop_post_threadsafe (_aio_future_priv (future)->loop, complete_on_loop, completion);
+  _aio_loop_post_threadsafe (_aio_future_priv (future)->loop, &complete_on_loop_ops, completion);
 }
 
 gboolean
@@ -507,11 +544,22 @@ _aio_future_cancel_now (AioFuture  *future,
                                _aio_cancelled_error_new (msg), NULL);
 }
 
+/* A cancel asked for on another thread than the future's loop. */
 typedef struct
 {
-  AioFuture *future;
-  char      *msg;
+  AioFuture *future;   /* (owned) */
+  char      *msg;      /* (owned) (nullable) */
 } CancelRequest;
+
+static void
+drop_cancel_request (gpointer data)
+{
+  CancelRequest *request = data;
+
+  g_object_unref (request->future);
+  g_free (request->msg);
+  g_free (request);
+}
 
 static void
 cancel_on_loop (gpointer data)
@@ -519,9 +567,21 @@ cancel_on_loop (gpointer data)
   CancelRequest *request = data;
 
   aio_future_cancel (request->future, request->msg);
-  g_object_unref (request->future);
-  g_free (request->msg);
-  g_free (request);
+  drop_cancel_request (request);
+}
+
+static const AioReadyOps cancel_on_loop_ops = { cancel_on_loop, drop_cancel_request };
+
+gboolean
+_aio_future_post_cancel (AioFuture  *future,
+                         const char *msg)
+{
+  CancelRequest *request = g_new (CancelRequest, 1);
+
+  request->future = g_object_ref (future);
+  request->msg = g_strdup (msg);
+  _aio_loop_post_threadsafe (_aio_future_priv (future)->loop, &cancel_on_loop_ops, request);
+  return TRUE;
 }
 
 static gboolean
@@ -545,14 +605,7 @@ aio_future_real_cancel (AioFuture  *self,
     }
 
   if (!_aio_loop_is_owner (priv->loop))
-    {
-      CancelRequest *request = g_new (CancelRequest, 1);
-
-      request->future = g_object_ref (self);
-      request->msg = g_strdup (msg);
-      _aio_loop_post_threadsafe (priv->loop, cancel_on_loop, request);
-      return TRUE;
-    }
+    return _aio_future_post_cancel (self, msg);
 
   if (priv->cancel_hook != NULL &&
       !priv->cancel_hook (self, msg, priv->cancel_hook_data))
@@ -611,13 +664,7 @@ _aio_future_add_waiter (AioFuture *future,
   if (_aio_future_is_done (future))
     return FALSE;
 
-  waiter->next = NULL;
-  waiter->prev = priv->waiters_tail;
-  if (priv->waiters_tail != NULL)
-    priv->waiters_tail->next = waiter;
-  else
-    priv->waiters = waiter;
-  priv->waiters_tail = waiter;
+  _aio_list_append (&priv->waiters, &waiter->link);
   return TRUE;
 }
 
@@ -631,18 +678,10 @@ _aio_future_remove_waiter (AioFuture *future,
     return;   /* finalize walks the list itself */
 
   priv = _aio_future_priv (future);
-  if (waiter->prev == NULL && priv->waiters != waiter)
+  if (waiter->link.prev == NULL && priv->waiters.head != &waiter->link)
     return;   /* not linked: already called or never added */
 
-  if (waiter->prev != NULL)
-    waiter->prev->next = waiter->next;
-  else
-    priv->waiters = waiter->next;
-  if (waiter->next != NULL)
-    waiter->next->prev = waiter->prev;
-  else
-    priv->waiters_tail = waiter->prev;
-  waiter->prev = waiter->next = NULL;
+  _aio_list_remove (&priv->waiters, &waiter->link);
 }
 
 static gboolean
@@ -1042,32 +1081,3 @@ _aio_future_propagate_slow (AioFuture  *self,
   return TRUE;
 }
 
-static void
-drop_completion (gpointer data)
-{
-  Completion *completion = data;
-
-  completion_drop_value (completion);
-  g_clear_error (&completion->failure);
-  g_object_unref (completion->future);
-  g_free (completion);
-}
-
-static void
-drop_cancel_request (gpointer data)
-{
-  CancelRequest *request = data;
-
-  g_object_unref (request->future);
-  g_free (request->msg);
-  g_free (request);
-}
-
-void
-_aio_future_register_drops (void)
-{
-  _aio_loop_register_drop (run_callbacks, (GDestroyNotify) _aio_future_release);
-  _aio_loop_register_drop (complete_on_loop, drop_completion);
-  _aio_loop_register_drop (cancel_on_loop, drop_cancel_request);
-  _aio_future_callbacks_register_drops ();
-}

@@ -173,6 +173,21 @@ slot_ready (gpointer data)
   gather_child_done (slot->gather, slot->child);
 }
 
+/* Its loop's context is gone: the gather will never finish, but the slot
+ * still gives back the reference it holds on the gather.
+ */
+static void
+slot_drop (gpointer data)
+{
+  GatherSlot *slot = data;
+  AioGatherFuture *self = slot->gather;
+
+  if (++self->n_finished == self->children->len)
+    g_object_unref (self);
+}
+
+static const AioReadyOps slot_ready_ops = { slot_ready, slot_drop };
+
 static void
 slot_wakeup (AioWaiter *waiter,
              AioFuture *future)
@@ -249,7 +264,7 @@ gather_start (GPtrArray *children,
   self = _aio_future_construct (aio_gather_future_get_type (), loop);
   self->return_errors = return_errors != FALSE;
   self->children = children;
-  self->slots = g_new (GatherSlot, n);
+  self->slots = g_new0 (GatherSlot, n);
 
   for (i = 0; i < n; i++)
     {
@@ -277,7 +292,7 @@ gather_start (GPtrArray *children,
       /* The gather holds the child and itself until the slot has run, so
        * a lone slot may be woken straight from the ready ring.
        */
-      slot->waiter.ready_func = slot_ready;
+      slot->waiter.ready_ops = &slot_ready_ops;
       slot->waiter.ready_data = slot;
       slot->gather = self;
       slot->child = child;

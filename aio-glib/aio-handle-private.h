@@ -2,6 +2,7 @@
 #pragma once
 
 #include "aio-handle.h"
+#include "aio-loop-private.h"
 
 G_BEGIN_DECLS
 
@@ -39,5 +40,13 @@ void       _aio_handle_run      (AioHandle      *handle) G_GNUC_INTERNAL;
 
 /* Drops the callback's user data (destroy notify), once.  Loop thread. */
 void       _aio_handle_release_data (AioHandle  *handle) G_GNUC_INTERNAL;
+
+/* Ready-ring work holding a reference to a handle whose callback runs once
+ * (call_soon, a due timer): runs it, then lets go of its data and the
+ * reference; dropped, it only lets go.
+ */
+extern const AioReadyOps _aio_handle_run_once_ops G_GNUC_INTERNAL;
+/* Its drop: _aio_handle_release_data() and a reference. */
+void       _aio_handle_release_ref  (gpointer    handle) G_GNUC_INTERNAL;
 
 G_END_DECLS

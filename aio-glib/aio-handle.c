@@ -110,6 +110,27 @@ _aio_handle_run (AioHandle *handle)
 }
 
 static void
+run_once (gpointer data)
+{
+  AioHandle *handle = data;
+
+  _aio_handle_run (handle);
+  _aio_handle_release_data (handle);
+  aio_handle_unref (handle);
+}
+
+void
+_aio_handle_release_ref (gpointer data)
+{
+  AioHandle *handle = data;
+
+  _aio_handle_release_data (handle);
+  aio_handle_unref (handle);
+}
+
+const AioReadyOps _aio_handle_run_once_ops = { run_once, _aio_handle_release_ref };
+
+static void
 cancel_on_loop (gpointer data)
 {
   AioHandle *handle = data;
@@ -119,11 +140,9 @@ cancel_on_loop (gpointer data)
   aio_handle_unref (handle);
 }
 
-void
-_aio_handle_register_drops (void)
-{
-  _aio_loop_register_drop (cancel_on_loop, (GDestroyNotify) aio_handle_unref);
-}
+static const AioReadyOps cancel_on_loop_ops = {
+  cancel_on_loop, (void (*) (gpointer)) aio_handle_unref,
+};
 
 /**
  * aio_handle_cancel:
@@ -155,7 +174,7 @@ aio_handle_cancel (AioHandle *self)
             _aio_loop_remove_timer (self->loop, self);
         }
       else
-        _aio_loop_post_threadsafe (self->loop, cancel_on_loop, aio_handle_ref (self));
+        _aio_loop_post_threadsafe (self->loop, &cancel_on_loop_ops, aio_handle_ref (self));
       break;
 
     case AIO_HANDLE_READER:

@@ -41,11 +41,12 @@ run_io (gpointer data)
   aio_handle_unref (handle);
 }
 
-void
-_aio_loop_io_register_drops (void)
-{
-  _aio_loop_register_drop (run_io, (GDestroyNotify) aio_handle_unref);
-}
+/* A reader or writer stays watched after it runs, so only the reference
+ * the ring holds goes.
+ */
+static const AioReadyOps run_io_ops = {
+  run_io, (void (*) (gpointer)) aio_handle_unref,
+};
 
 void
 _aio_loop_poll_io (AioLoop *loop)
@@ -76,9 +77,9 @@ _aio_loop_poll_io (AioLoop *loop)
             continue;
           watch = &loop->fds[fd];
           if (watch->reader != NULL && (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-            _aio_loop_push_ready (loop, run_io, aio_handle_ref (watch->reader));
+            _aio_loop_push_ready (loop, &run_io_ops, aio_handle_ref (watch->reader));
           if (watch->writer != NULL && (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
-            _aio_loop_push_ready (loop, run_io, aio_handle_ref (watch->writer));
+            _aio_loop_push_ready (loop, &run_io_ops, aio_handle_ref (watch->writer));
         }
       if (n < MAX_EVENTS)
         break;

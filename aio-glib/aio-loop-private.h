@@ -2,18 +2,33 @@
 #pragma once
 
 #include "aio-handle.h"
+#include "aio-list-private.h"
 #include "aio-loop.h"
 #include "aio-thread-private.h"
 
 G_BEGIN_DECLS
 
-/* An entry of a loop's ready ring: something to run on its next turn. */
-typedef void (*AioReadyFunc) (gpointer data);
-
+/* What a kind of queued work does, as GSourceFuncs is for sources: one
+ * static const table per kind, so an item of the ready ring stays two
+ * words (the table and the data) and knows how to let go of its data.
+ *
+ * @run runs the work and releases what @data holds.  @drop releases it
+ * without running, for work that will never run: a loop whose main
+ * context is destroyed with work still queued drops it, as asyncio's
+ * loop.close() drops its ready queue.  @drop is NULL only for work whose
+ * data holds nothing.
+ */
 typedef struct
 {
-  AioReadyFunc func;
-  gpointer     data;
+  void (*run)  (gpointer data);
+  void (*drop) (gpointer data);   /* (nullable) */
+} AioReadyOps;
+
+/* An entry of a loop's ready ring: something to run on its next turn. */
+typedef struct
+{
+  const AioReadyOps *ops;
+  gpointer           data;
 } AioReadyItem;
 
 typedef struct _AioFdWatch AioFdWatch;
@@ -54,7 +69,7 @@ struct _AioLoop
   guint          n_watched;
 
   /* Pending tasks, an intrusive list.  Owner thread only. */
-  AioTask       *tasks;
+  AioList        tasks;          /* of AioTask, newest first, each (owned) */
   guint          n_tasks;
   guint64        task_counter;
 
@@ -76,45 +91,37 @@ void _aio_loop_ring_grow (AioLoop *loop) G_GNUC_INTERNAL;
 
 /* Appends to the ready ring.  Owner thread only. */
 static inline void
-_aio_loop_push_ready (AioLoop      *loop,
-                      AioReadyFunc  func,
-                      gpointer      data)
+_aio_loop_push_ready (AioLoop           *loop,
+                      const AioReadyOps *ops,
+                      gpointer           data)
 {
   guint slot;
 
   if (G_UNLIKELY (loop->ring_count > loop->ring_mask))
     _aio_loop_ring_grow (loop);
   slot = (loop->ring_head + loop->ring_count) & loop->ring_mask;
-  loop->ring[slot].func = func;
+  loop->ring[slot].ops = ops;
   loop->ring[slot].data = data;
   loop->ring_count++;
 }
 
-/* How to let go of a ready item's data without running it, for a loop whose
- * main context is destroyed with work still queued.  Every module that
- * queues items holding references registers their release here, from
- * _aio_loop_register_drops(); the table is only searched on that cold path.
+/* Runs @ops->run (@data) on @loop's thread: appended to the ready ring
+ * when called there, handed over through the thread-safe queue otherwise.
  */
-void      _aio_loop_register_drop  (AioReadyFunc   func,
-                                    GDestroyNotify drop) G_GNUC_INTERNAL;
+void      _aio_loop_post           (AioLoop           *loop,
+                                    const AioReadyOps *ops,
+                                    gpointer           data) G_GNUC_INTERNAL;
+void      _aio_loop_post_threadsafe (AioLoop          *loop,
+                                    const AioReadyOps *ops,
+                                    gpointer           data) G_GNUC_INTERNAL;
 
-/* Each module's registration, called once before the first loop exists. */
-void      _aio_future_register_drops (void) G_GNUC_INTERNAL;
-void      _aio_task_register_drops   (void) G_GNUC_INTERNAL;
-void      _aio_handle_register_drops (void) G_GNUC_INTERNAL;
-void      _aio_sleep_register_drops  (void) G_GNUC_INTERNAL;
-void      _aio_loop_timer_register_drops (void) G_GNUC_INTERNAL;
-void      _aio_loop_io_register_drops (void) G_GNUC_INTERNAL;
-
-/* Runs @func (@data) on @loop's thread: appended to the ready ring when
- * called there, handed over through the thread-safe queue otherwise.
- */
-void      _aio_loop_post           (AioLoop      *loop,
-                                    AioReadyFunc  func,
-                                    gpointer      data) G_GNUC_INTERNAL;
-void      _aio_loop_post_threadsafe (AioLoop     *loop,
-                                    AioReadyFunc  func,
-                                    gpointer      data) G_GNUC_INTERNAL;
+/* Releases what a queued item holds without running it. */
+static inline void
+_aio_ready_item_drop (const AioReadyItem *item)
+{
+  if (item->ops->drop != NULL)
+    item->ops->drop (item->data);
+}
 
 /* The running loop of this thread if any, else the loop of the
  * thread-default main context.

@@ -72,6 +72,10 @@ insert_on_loop (gpointer data)
   heap_insert (handle->loop, handle);   /* the heap takes this reference */
 }
 
+static const AioReadyOps insert_on_loop_ops = {
+  insert_on_loop, _aio_handle_release_ref,
+};
+
 AioHandle *
 _aio_loop_add_timer (AioLoop        *loop,
                      gint64          when_us,
@@ -85,7 +89,7 @@ _aio_loop_add_timer (AioLoop        *loop,
   if (_aio_loop_is_owner (loop))
     heap_insert (loop, aio_handle_ref (handle));
   else
-    _aio_loop_post_threadsafe (loop, insert_on_loop, aio_handle_ref (handle));
+    _aio_loop_post_threadsafe (loop, &insert_on_loop_ops, aio_handle_ref (handle));
   return handle;
 }
 
@@ -106,31 +110,6 @@ _aio_loop_next_deadline (AioLoop *loop)
   return loop->n_timers > 0 ? loop->timers[0]->when : -1;
 }
 
-static void
-run_timer (gpointer data)
-{
-  AioHandle *handle = data;
-
-  _aio_handle_run (handle);
-  _aio_handle_release_data (handle);
-  aio_handle_unref (handle);
-}
-
-static void
-drop_timer (gpointer data)
-{
-  AioHandle *handle = data;
-
-  _aio_handle_release_data (handle);
-  aio_handle_unref (handle);
-}
-
-void
-_aio_loop_timer_register_drops (void)
-{
-  _aio_loop_register_drop (run_timer, drop_timer);
-  _aio_loop_register_drop (insert_on_loop, drop_timer);
-}
 
 void
 _aio_loop_run_timers (AioLoop *loop,
@@ -140,6 +119,6 @@ _aio_loop_run_timers (AioLoop *loop,
     {
       AioHandle *handle = heap_remove_at (loop, 0);
 
-      _aio_loop_push_ready (loop, run_timer, handle);
+      _aio_loop_push_ready (loop, &_aio_handle_run_once_ops, handle);
     }
 }

@@ -100,16 +100,6 @@ static GParamSpec *properties[N_PROPS];
 static GMutex      loops_lock;
 static GHashTable *loops;   /* GMainContext* -> AioLoop* (unowned); guarded by loops_lock */
 
-typedef struct
-{
-  AioReadyFunc   func;
-  GDestroyNotify drop;   /* NULL: the item holds nothing */
-} ReadyDrop;
-
-static GMutex    drops_lock;
-static ReadyDrop drops[64];   /* guarded by drops_lock */
-static guint     n_drops;     /* guarded by drops_lock */
-
 _Thread_local AioThreadState _aio_ts;
 
 static void
@@ -144,55 +134,10 @@ aio_loop_get_property (GObject    *object,
     }
 }
 
-void
-_aio_loop_register_drop (AioReadyFunc   func,
-                         GDestroyNotify drop)
-{
-  g_mutex_lock (&drops_lock);
-  g_assert (n_drops < G_N_ELEMENTS (drops));
-  drops[n_drops].func = func;
-  drops[n_drops].drop = drop;
-  n_drops++;
-  g_mutex_unlock (&drops_lock);
-}
-
-static void run_soon_handle (gpointer data);
-static void drop_soon_handle (gpointer data);
-
-static void
-drop_ready_item (AioReadyItem *item)
-{
-  GDestroyNotify drop = NULL;
-  gboolean known = FALSE;
-  guint i;
-
-  g_mutex_lock (&drops_lock);
-  for (i = 0; i < n_drops && !known; i++)
-    if (drops[i].func == item->func)
-      {
-        drop = drops[i].drop;
-        known = TRUE;
-      }
-  g_mutex_unlock (&drops_lock);
-
-  if (drop != NULL)
-    drop (item->data);
-  else if (!known)
-    g_debug ("aio: a queued callback of a destroyed loop was dropped without releasing its data");
-}
-
 static void
 aio_loop_class_init (AioLoopClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  _aio_loop_register_drop (run_soon_handle, drop_soon_handle);
-  _aio_future_register_drops ();
-  _aio_task_register_drops ();
-  _aio_handle_register_drops ();
-  _aio_sleep_register_drops ();
-  _aio_loop_timer_register_drops ();
-  _aio_loop_io_register_drops ();
 
   object_class->finalize = aio_loop_finalize;
   object_class->get_property = aio_loop_get_property;
@@ -253,24 +198,32 @@ drain_threadsafe (AioLoop *loop)
   g_mutex_unlock (&loop->ts_lock);
 
   for (i = 0; i < len; i++)
-    _aio_loop_push_ready (loop, items[i].func, items[i].data);
+    _aio_loop_push_ready (loop, items[i].ops, items[i].data);
   g_free (items);
 }
 
 void
-_aio_loop_post_threadsafe (AioLoop      *loop,
-                           AioReadyFunc  func,
-                           gpointer      data)
+_aio_loop_post_threadsafe (AioLoop           *loop,
+                           const AioReadyOps *ops,
+                           gpointer           data)
 {
   gboolean wake;
+  AioReadyItem dropped = { ops, data };
 
   g_mutex_lock (&loop->ts_lock);
+  if (G_UNLIKELY (loop->source == NULL))
+    {
+      /* The loop's context is gone: this would never run. */
+      g_mutex_unlock (&loop->ts_lock);
+      _aio_ready_item_drop (&dropped);
+      return;
+    }
   if (loop->ts_len == loop->ts_alloc)
     {
       loop->ts_alloc = MAX (16, loop->ts_alloc * 2);
       loop->ts_items = g_renew (AioReadyItem, loop->ts_items, loop->ts_alloc);
     }
-  loop->ts_items[loop->ts_len].func = func;
+  loop->ts_items[loop->ts_len].ops = ops;
   loop->ts_items[loop->ts_len].data = data;
   wake = loop->ts_len++ == 0;
   g_atomic_int_set (&loop->ts_pending, 1);
@@ -283,14 +236,14 @@ _aio_loop_post_threadsafe (AioLoop      *loop,
 }
 
 void
-_aio_loop_post (AioLoop      *loop,
-                AioReadyFunc  func,
-                gpointer      data)
+_aio_loop_post (AioLoop           *loop,
+                const AioReadyOps *ops,
+                gpointer           data)
 {
   if (_aio_loop_is_owner (loop))
-    _aio_loop_push_ready (loop, func, data);
+    _aio_loop_push_ready (loop, ops, data);
   else
-    _aio_loop_post_threadsafe (loop, func, data);
+    _aio_loop_post_threadsafe (loop, ops, data);
 }
 
 gint64
@@ -323,7 +276,7 @@ loop_run_ready (AioLoop *loop,
 
       loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
       loop->ring_count--;
-      item.func (item.data);
+      item.ops->run (item.data);
 
       if (G_UNLIKELY (loop->stopping | loop->budget_spent))
         {
@@ -483,28 +436,32 @@ loop_source_finalize (GSource *source)
              loop->ring_count, loop->n_tasks);
 
   /* Nothing will run this work any more: release what it holds, as
-   * asyncio's loop.close() drops its ready queue.
+   * asyncio's loop.close() drops its ready queue.  Pending tasks end
+   * cancelled without running again; what that completes in turn is
+   * queued, and dropped on the next round.
    */
-  drain_threadsafe (loop);
-  while (loop->ring_count > 0)
+  do
     {
-      AioReadyItem item = loop->ring[loop->ring_head];
+      drain_threadsafe (loop);
+      while (loop->ring_count > 0)
+        {
+          AioReadyItem item = loop->ring[loop->ring_head];
 
-      loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
-      loop->ring_count--;
-      drop_ready_item (&item);
-    }
-  while (loop->tasks != NULL)
-    {
-      AioTask *task = loop->tasks;
+          loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
+          loop->ring_count--;
+          _aio_ready_item_drop (&item);
+        }
+      if (!_aio_list_is_empty (&loop->tasks))
+        {
+          AioTask *task = _aio_task_from_all_link (_aio_list_pop_head (&loop->tasks));
 
-      loop->tasks = task->all_next;
-      if (loop->tasks != NULL)
-        loop->tasks->all_prev = NULL;
-      task->all_next = task->all_prev = NULL;
-      loop->n_tasks--;
-      g_object_unref (task);
+          loop->n_tasks--;
+          _aio_task_abandon (task);
+          g_object_unref (task);
+        }
     }
+  while (loop->ring_count > 0 || !_aio_list_is_empty (&loop->tasks) ||
+         g_atomic_int_get (&loop->ts_pending));
 
   _aio_loop_io_finalize (loop);
   while (loop->n_timers > 0)
@@ -696,25 +653,6 @@ aio_loop_is_running (AioLoop *self)
   return self->running || self->dispatching;
 }
 
-static void
-run_soon_handle (gpointer data)
-{
-  AioHandle *handle = data;
-
-  _aio_handle_run (handle);
-  _aio_handle_release_data (handle);
-  aio_handle_unref (handle);
-}
-
-static void
-drop_soon_handle (gpointer data)
-{
-  AioHandle *handle = data;
-
-  _aio_handle_release_data (handle);
-  aio_handle_unref (handle);
-}
-
 /**
  * aio_loop_call_soon:
  * @self: an [class@Aio.Loop]
@@ -746,7 +684,7 @@ aio_loop_call_soon (AioLoop        *self,
   g_return_val_if_fail (callback != NULL, NULL);
 
   handle = _aio_handle_new (self, AIO_HANDLE_SOON, callback, user_data, destroy);
-  _aio_loop_post (self, run_soon_handle, aio_handle_ref (handle));
+  _aio_loop_post (self, &_aio_handle_run_once_ops, aio_handle_ref (handle));
   return handle;
 }
 
@@ -779,7 +717,7 @@ aio_loop_call_soon_threadsafe (AioLoop        *self,
   g_return_val_if_fail (callback != NULL, NULL);
 
   handle = _aio_handle_new (self, AIO_HANDLE_SOON, callback, user_data, destroy);
-  _aio_loop_post_threadsafe (self, run_soon_handle, aio_handle_ref (handle));
+  _aio_loop_post_threadsafe (self, &_aio_handle_run_once_ops, aio_handle_ref (handle));
   return handle;
 }
 
@@ -920,7 +858,7 @@ aio_loop_run_until_complete (AioLoop    *self,
                              AioFuture  *future,
                              GError    **error)
 {
-  RunState state = { { NULL, }, self, FALSE };
+  RunState state = { .loop = self, .called = FALSE };
   gboolean ok;
 
   g_return_val_if_fail (AIO_IS_LOOP (self), FALSE);
@@ -990,11 +928,7 @@ void
 _aio_loop_register_task (AioLoop *loop,
                          AioTask *task)
 {
-  task->all_prev = NULL;
-  task->all_next = loop->tasks;
-  if (loop->tasks != NULL)
-    loop->tasks->all_prev = task;
-  loop->tasks = g_object_ref (task);
+  _aio_list_prepend (&loop->tasks, &g_object_ref (task)->all_link);
   loop->n_tasks++;
 }
 
@@ -1002,13 +936,7 @@ void
 _aio_loop_unregister_task (AioLoop *loop,
                            AioTask *task)
 {
-  if (task->all_prev != NULL)
-    task->all_prev->all_next = task->all_next;
-  else
-    loop->tasks = task->all_next;
-  if (task->all_next != NULL)
-    task->all_next->all_prev = task->all_prev;
-  task->all_prev = task->all_next = NULL;
+  _aio_list_remove (&loop->tasks, &task->all_link);
   loop->n_tasks--;
   _aio_task_release (task);
 }
@@ -1029,7 +957,7 @@ GList *
 aio_all_tasks (AioLoop *loop)
 {
   GList *list = NULL;
-  AioTask *task;
+  AioLink *link;
 
   g_return_val_if_fail (loop == NULL || AIO_IS_LOOP (loop), NULL);
 
@@ -1041,8 +969,8 @@ aio_all_tasks (AioLoop *loop)
       return NULL;
     }
 
-  for (task = loop->tasks; task != NULL; task = task->all_next)
-    list = g_list_prepend (list, g_object_ref (task));
+  for (link = loop->tasks.head; link != NULL; link = link->next)
+    list = g_list_prepend (list, g_object_ref (_aio_task_from_all_link (link)));
   return list;
 }
 

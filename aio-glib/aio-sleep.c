@@ -25,11 +25,9 @@ sleep_zero_expired (gpointer data)
   _aio_future_release (future);
 }
 
-void
-_aio_sleep_register_drops (void)
-{
-  _aio_loop_register_drop (sleep_zero_expired, (GDestroyNotify) _aio_future_release);
-}
+static const AioReadyOps sleep_zero_ops = {
+  sleep_zero_expired, (void (*) (gpointer)) _aio_future_release,
+};
 
 static gboolean
 sleep_cancel_timer (AioFuture  *future,
@@ -70,7 +68,7 @@ aio_sleep (gdouble seconds)
     {
       /* Finishes after what is already ready, as asyncio's bare yield. */
       g_object_ref (future);
-      _aio_loop_post (loop, sleep_zero_expired, future);
+      _aio_loop_post (loop, &sleep_zero_ops, future);
       return future;
     }
   if (isinf (seconds) || seconds > 1e12)   /* beyond 30,000 years: never */

@@ -67,12 +67,6 @@ _aio_future_failed (AioFuture *future)
          g_atomic_int_get (&priv->state) == AIO_FUTURE_FINISHED;
 }
 
-/* aio_future_cancel() from another thread: hands the request to the loop
- * of @future.  Returns TRUE, as the request may still succeed.
- */
-gboolean   _aio_future_post_cancel    (AioFuture          *future,
-                                       const char         *msg) G_GNUC_INTERNAL;
-
 /* Takes the reference in *@future_slot (the operation state's), then
  * drops the cancel hook, which frees the state.  Returns the reference.
  */

@@ -69,35 +69,6 @@ _aio_future_copy_outcome (AioFuture *dest,
   _aio_future_complete (dest, AIO_FUTURE_FINISHED, &value, NULL, NULL);
 }
 
-typedef struct
-{
-  AioFuture *future;   /* (owned) */
-  char      *msg;      /* (owned) (nullable) */
-} CancelRequest;
-
-static void
-cancel_on_loop (gpointer data)
-{
-  CancelRequest *request = data;
-
-  aio_future_cancel (request->future, request->msg);
-  g_object_unref (request->future);
-  g_free (request->msg);
-  g_free (request);
-}
-
-gboolean
-_aio_future_post_cancel (AioFuture  *future,
-                         const char *msg)
-{
-  CancelRequest *request = g_new (CancelRequest, 1);
-
-  request->future = g_object_ref (future);
-  request->msg = g_strdup (msg);
-  _aio_loop_post_threadsafe (_aio_future_priv (future)->loop, cancel_on_loop, request);
-  return TRUE;
-}
-
 AioFuture *
 _aio_future_detach_hook (AioFuture **future_slot)
 {
@@ -113,10 +84,15 @@ release_later_cb (gpointer data)
   _aio_release (data);
 }
 
+/* Dropped with its loop, the reference goes all the same. */
+static const AioReadyOps release_later_ops = {
+  release_later_cb, release_later_cb,
+};
+
 void
 _aio_future_release_later (AioFuture *future)
 {
-  _aio_loop_post (_aio_future_priv (future)->loop, release_later_cb, future);
+  _aio_loop_post (_aio_future_priv (future)->loop, &release_later_ops, future);
 }
 
 GError *

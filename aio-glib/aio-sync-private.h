@@ -111,7 +111,7 @@ _aio_sync_future_abandoned (AioFuture *future)
 
   return g_atomic_int_get (&object->ref_count) == 1 &&
          object->qdata == NULL &&
-         _aio_future_priv (future)->waiters == NULL;
+         !_aio_future_has_waiters (future);
 }
 
 /* A record of @size bytes (at least sizeof (AioSyncWaiter)) holding a new

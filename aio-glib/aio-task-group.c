@@ -81,8 +81,7 @@ struct _GroupMember
   AioWaiter     waiter;
   AioTaskGroup *group;   /* (unowned) */
   AioTask      *task;    /* (owned) */
-  GroupMember  *prev;
-  GroupMember  *next;
+  AioLink       link;    /* in the group's members */
 };
 
 typedef struct
@@ -97,7 +96,7 @@ struct _AioTaskGroup
 
   AioLoop      *loop;          /* (owned) */
   AioTask      *parent;        /* (owned) (nullable) until the group is finished */
-  GroupMember  *members;       /* (owned) tasks not done yet */
+  AioList       members;       /* (owned) of GroupMember: tasks not done yet */
   guint         n_members;
   guint         n_added;       /* tasks ever added, for the error message */
   GArray       *failures;      /* (owned) (element-type GroupFailure) */
@@ -193,12 +192,16 @@ aio_task_group_new (void)
 static void
 group_abort (AioTaskGroup *self)
 {
-  GroupMember *member;
+  AioLink *link;
 
   self->aborting = TRUE;
-  for (member = self->members; member != NULL; member = member->next)
-    if (!_aio_future_is_done (AIO_FUTURE (member->task)))
-      aio_task_cancel (member->task, NULL);
+  for (link = self->members.head; link != NULL; link = link->next)
+    {
+      GroupMember *member = _aio_list_entry (link, GroupMember, link);
+
+      if (!_aio_future_is_done (AIO_FUTURE (member->task)))
+        aio_task_cancel (member->task, NULL);
+    }
 }
 
 static GError *
@@ -256,6 +259,8 @@ recancel_parent (gpointer data)
   g_object_unref (parent);
 }
 
+static const AioReadyOps recancel_parent_ops = { recancel_parent, g_object_unref };
+
 /* asyncio's __aexit__ once every task is done. */
 static void
 group_finish (AioTaskGroup *self)
@@ -312,7 +317,7 @@ group_finish (AioTaskGroup *self)
     g_clear_error (&outcome);
 
   if (recancel)
-    _aio_loop_push_ready (self->loop, recancel_parent, parent);
+    _aio_loop_push_ready (self->loop, &recancel_parent_ops, parent);
   else
     g_clear_object (&parent);
 }
@@ -325,12 +330,7 @@ member_done (GroupMember *member)
   AioTask *task = member->task;
   AioFuture *future = AIO_FUTURE (task);
 
-  if (member->prev != NULL)
-    member->prev->next = member->next;
-  else
-    self->members = member->next;
-  if (member->next != NULL)
-    member->next->prev = member->prev;
+  _aio_list_remove (&self->members, &member->link);
   self->n_members--;
   g_slice_free (GroupMember, member);
 
@@ -374,6 +374,24 @@ member_ready (gpointer data)
   member_done (data);
 }
 
+/* A member whose wake-up will never run: its loop's context is gone, so
+ * nobody awaits the group any more.  Lets go of what it holds.
+ */
+static void
+member_drop (gpointer data)
+{
+  GroupMember *member = data;
+  AioTaskGroup *self = member->group;
+
+  _aio_list_remove (&self->members, &member->link);
+  _aio_task_release (member->task);
+  g_slice_free (GroupMember, member);
+  if (--self->n_members == 0)
+    g_object_unref (self);   /* the reference the members held */
+}
+
+static const AioReadyOps member_ready_ops = { member_ready, member_drop };
+
 static void
 member_wakeup (AioWaiter *waiter,
                AioFuture *future)
@@ -385,18 +403,14 @@ static void
 add_member (AioTaskGroup *self,
             AioTask      *task)
 {
-  GroupMember *member = g_slice_new (GroupMember);
+  GroupMember *member = g_slice_new0 (GroupMember);
 
   member->waiter.func = member_wakeup;
-  member->waiter.ready_func = member_ready;
+  member->waiter.ready_ops = &member_ready_ops;
   member->waiter.ready_data = member;
   member->group = self;
   member->task = task;
-  member->prev = NULL;
-  member->next = self->members;
-  if (self->members != NULL)
-    self->members->prev = member;
-  self->members = member;
+  _aio_list_prepend (&self->members, &member->link);
   if (self->n_members++ == 0)
     g_object_ref (self);
   self->n_added++;
@@ -405,7 +419,7 @@ add_member (AioTaskGroup *self,
    * asyncio schedules its done callback.
    */
   if (!_aio_future_add_waiter (AIO_FUTURE (task), &member->waiter))
-    _aio_loop_push_ready (self->loop, member_ready, member);
+    _aio_loop_push_ready (self->loop, &member_ready_ops, member);
 }
 
 static gboolean

@@ -33,8 +33,7 @@ struct _AioTask
   GDestroyNotify    ret_pointer_destroy;
   GError           *ret_error;       /* (owned) (nullable) */
 
-  AioTask          *all_prev;        /* loop's task list; loop thread only */
-  AioTask          *all_next;
+  AioLink           all_link;        /* in the loop's tasks; loop thread only */
   AioTask          *pool_next;
 
   AioFuture        *gio_next;        /* (owned) (nullable) GIO call being set up */
@@ -45,6 +44,14 @@ struct _AioTask
   guint             returned : 1;
   guint             stepping : 1;
 };
+
+#define _aio_task_from_all_link(l) _aio_list_entry (l, AioTask, all_link)
+
+/* Ends a pending task whose loop's context was destroyed: cancelled, its
+ * body never resumed.  The frames of a C body are abandoned, so the
+ * reference its await held on the awaited future is released here.
+ */
+void     _aio_task_abandon       (AioTask   *task) G_GNUC_INTERNAL;
 
 /* Like _aio_future_release(), for tasks. */
 void     _aio_task_release       (AioTask   *task) G_GNUC_INTERNAL;

@@ -171,23 +171,6 @@ aio_task_set_property (GObject      *object,
     }
 }
 
-typedef struct
-{
-  AioTask *task;
-  char    *msg;
-} CancelRequest;
-
-static void
-cancel_on_loop (gpointer data)
-{
-  CancelRequest *request = data;
-
-  aio_future_cancel (AIO_FUTURE (request->task), request->msg);
-  g_object_unref (request->task);
-  g_free (request->msg);
-  g_free (request);
-}
-
 static gboolean
 aio_task_real_cancel (AioFuture  *future,
                       const char *msg)
@@ -204,14 +187,7 @@ aio_task_real_cancel (AioFuture  *future,
     }
 
   if (!_aio_loop_is_owner (self->loop))
-    {
-      CancelRequest *request = g_new (CancelRequest, 1);
-
-      request->task = g_object_ref (self);
-      request->msg = g_strdup (msg);
-      _aio_loop_post_threadsafe (self->loop, cancel_on_loop, request);
-      return TRUE;
-    }
+    return _aio_future_post_cancel (future, msg);
 
   self->num_cancels_requested++;
 
@@ -327,6 +303,11 @@ task_step_scheduled (gpointer data)
   g_object_unref (task);
 }
 
+/* A step that holds a reference to the task: a start, or the wake-up of
+ * a task that awaited a future of another loop.
+ */
+static const AioReadyOps step_scheduled_ops = { task_step_scheduled, g_object_unref };
+
 static void
 task_start_on_loop (gpointer data)
 {
@@ -337,16 +318,18 @@ task_start_on_loop (gpointer data)
   g_object_unref (task);
 }
 
+static const AioReadyOps start_on_loop_ops = { task_start_on_loop, g_object_unref };
+
 static void
 task_schedule_start (AioTask *task)
 {
   if (_aio_loop_is_owner (task->loop))
     {
       _aio_loop_register_task (task->loop, task);
-      _aio_loop_push_ready (task->loop, task_step_scheduled, g_object_ref (task));
+      _aio_loop_push_ready (task->loop, &step_scheduled_ops, g_object_ref (task));
     }
   else
-    _aio_loop_post_threadsafe (task->loop, task_start_on_loop, g_object_ref (task));
+    _aio_loop_post_threadsafe (task->loop, &start_on_loop_ops, g_object_ref (task));
 }
 
 /**
@@ -538,13 +521,13 @@ task_wakeup_ready (gpointer data)
   task_step (data);
 }
 
-static void
-cross_loop_wakeup (gpointer data)
-{
-  AioTask *task = data;
+/* A direct wake-up holds no reference: the loop's task list does. */
+static const AioReadyOps wakeup_ready_ops = { task_wakeup_ready, NULL };
 
-  task_step (task);
-  g_object_unref (task);
+/* The task is dropped with its loop's task list; its step must not run. */
+static void
+task_wakeup_drop (AioWaiter *waiter)
+{
 }
 
 static void
@@ -553,7 +536,7 @@ cross_loop_done (AioFuture *future,
 {
   AioTask *task = user_data;
 
-  _aio_loop_post (task->loop, cross_loop_wakeup, g_object_ref (task));
+  _aio_loop_post (task->loop, &step_scheduled_ops, g_object_ref (task));
 }
 
 /* Arranges for @task to be stepped once @future is done.  Returns FALSE if
@@ -571,7 +554,8 @@ task_wait_on (AioTask   *task,
        * it straight from the ready ring.
        */
       task->waiter.func = task_wakeup;
-      task->waiter.ready_func = task_wakeup_ready;
+      task->waiter.drop = task_wakeup_drop;
+      task->waiter.ready_ops = &wakeup_ready_ops;
       task->waiter.ready_data = task;
       return _aio_future_add_waiter (future, &task->waiter);
     }
@@ -617,6 +601,28 @@ step_coroutine (AioTask *task)
       return TRUE;
     }
   return FALSE;
+}
+
+void
+_aio_task_abandon (AioTask *task)
+{
+  AioFuture *awaited;
+
+  if (_aio_future_is_done (AIO_FUTURE (task)))
+    return;
+
+  /* Both bodies own what they await: a stackless one through the task, a
+   * C one in its aio_await() frame, which will never return.
+   */
+  awaited = g_steal_pointer (&task->fut_waiter);
+  if (awaited != NULL)
+    {
+      if (_aio_future_priv (awaited)->loop == task->loop)
+        _aio_future_remove_waiter (awaited, &task->waiter);
+      _aio_release (awaited);
+    }
+  _aio_future_cancel_now (AIO_FUTURE (task),
+                          "The main context of the task's loop was destroyed");
 }
 
 static gboolean
@@ -1245,25 +1251,4 @@ aio_task_return_error (AioTask *self,
     }
   self->ret_error = error;
   self->returned = TRUE;
-}
-
-static void
-drop_cancel_request (gpointer data)
-{
-  CancelRequest *request = data;
-
-  g_object_unref (request->task);
-  g_free (request->msg);
-  g_free (request);
-}
-
-void
-_aio_task_register_drops (void)
-{
-  _aio_loop_register_drop (task_step_scheduled, g_object_unref);
-  _aio_loop_register_drop (task_start_on_loop, g_object_unref);
-  _aio_loop_register_drop (cross_loop_wakeup, g_object_unref);
-  /* A direct wake-up holds no reference: the loop's task list does. */
-  _aio_loop_register_drop (task_wakeup_ready, NULL);
-  _aio_loop_register_drop (cancel_on_loop, drop_cancel_request);
 }
