@@ -5,7 +5,6 @@
 
 #include "aio-error.h"
 #include "aio-future-private.h"
-#include "aio-task-private.h"
 
 /* Reading the outcome of a future: the typed getters and the error.
  * aio-future.c has the state machine and the setters.

@@ -6,7 +6,6 @@
 #include "aio-enums.h"
 #include "aio-error.h"
 #include "aio-future-private.h"
-#include "aio-task-private.h"
 
 /**
  * AioFuture:
@@ -101,8 +100,17 @@ report_unretrieved (AioFuture *self)
     return;
 
   if (priv->is_task)
-    g_warning ("Task '%s' failed and nobody retrieved its error: %s",
-               aio_task_get_name (AIO_TASK (self)), priv->error->message);
+    {
+      /* Through the property, so the future layer does not call into the
+       * task's: a task keeps its name until this has run.
+       */
+      char *name = NULL;
+
+      g_object_get (self, "name", &name, NULL);
+      g_warning ("Task '%s' failed and nobody retrieved its error: %s",
+                 name, priv->error->message);
+      g_free (name);
+    }
   else
     g_warning ("A future failed and nobody retrieved its error: %s",
                priv->error->message);

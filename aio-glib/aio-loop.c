@@ -100,8 +100,6 @@ static GParamSpec *properties[N_PROPS];
 static GMutex      loops_lock;
 static GHashTable *loops;   /* GMainContext* -> AioLoop* (unowned); guarded by loops_lock */
 
-_Thread_local AioThreadState _aio_ts;
-
 static void
 aio_loop_finalize (GObject *object)
 {
