@@ -126,6 +126,27 @@ _aio_value_clear (GValue *value)
     g_value_unset (value);
 }
 
+/* How the future layer names an instance of a subclass in its reports,
+ * without calling into the subclass: the subclass's class_init sets it in
+ * the first private slot of AioFutureClass (class structs are copied to
+ * subclasses, so it is inherited).  The task keeps its name until the
+ * future's own cleanup has run.
+ */
+typedef const char *(*AioFutureNameFunc) (AioFuture *future);
+
+static inline void
+_aio_future_class_set_name_func (AioFutureClass   *klass,
+                                 AioFutureNameFunc func)
+{
+  klass->_reserved[0] = (gpointer) func;
+}
+
+static inline AioFutureNameFunc
+_aio_future_class_get_name_func (AioFutureClass *klass)
+{
+  return (AioFutureNameFunc) klass->_reserved[0];
+}
+
 extern gint _aio_future_private_offset G_GNUC_INTERNAL;
 extern GType _aio_future_type G_GNUC_INTERNAL;     /* AIO_TYPE_FUTURE, without a call */
 extern GType _aio_task_type G_GNUC_INTERNAL;       /* AIO_TYPE_TASK, without a call */

@@ -94,23 +94,16 @@ static void
 report_unretrieved (AioFuture *self)
 {
   AioFuturePrivate *priv = _aio_future_priv (self);
+  AioFutureNameFunc name_func;
 
   if (priv->error == NULL || priv->error_retrieved ||
       g_atomic_int_get (&priv->state) != AIO_FUTURE_FINISHED)
     return;
 
-  if (priv->is_task)
-    {
-      /* Through the property, so the future layer does not call into the
-       * task's: a task keeps its name until this has run.
-       */
-      char *name = NULL;
-
-      g_object_get (self, "name", &name, NULL);
-      g_warning ("Task '%s' failed and nobody retrieved its error: %s",
-                 name, priv->error->message);
-      g_free (name);
-    }
+  name_func = _aio_future_class_get_name_func (AIO_FUTURE_GET_CLASS (self));
+  if (name_func != NULL)
+    g_warning ("Task '%s' failed and nobody retrieved its error: %s",
+               name_func (self), priv->error->message);
   else
     g_warning ("A future failed and nobody retrieved its error: %s",
                priv->error->message);

@@ -204,6 +204,12 @@ aio_task_real_cancel (AioFuture  *future,
   return TRUE;
 }
 
+static const char *
+task_name_for_reports (AioFuture *future)
+{
+  return aio_task_get_name (AIO_TASK (future));
+}
+
 static void
 aio_task_class_init (AioTaskClass *klass)
 {
@@ -216,6 +222,7 @@ aio_task_class_init (AioTaskClass *klass)
   object_class->get_property = aio_task_get_property;
   object_class->set_property = aio_task_set_property;
   future_class->cancel = aio_task_real_cancel;
+  _aio_future_class_set_name_func (future_class, task_name_for_reports);
 
   /**
    * AioTask:name:
