@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aio-future.h"
+#include "aio-gobject-private.h"
 #include "aio-list-private.h"
 #include "aio-loop-private.h"
 
@@ -79,53 +80,6 @@ typedef struct
   guint           is_task : 1;
 } AioFuturePrivate;
 
-/* GValue shortcuts for the fundamental scalar types, whose value tables
- * only store into data[0] and free nothing: the hot paths skip the type
- * table lookups of g_value_init() and g_value_unset().  @value must be
- * zero-filled (G_VALUE_INIT) before a setter.
- */
-#define AIO_VALUE_SETTER(name, gtype, field, ctype)                      \
-  static inline void                                                    \
-  _aio_value_set_##name (GValue *value, ctype v)                        \
-  {                                                                     \
-    value->g_type = gtype;                                              \
-    value->data[0].field = v;                                           \
-  }
-AIO_VALUE_SETTER (boolean, G_TYPE_BOOLEAN, v_int, gboolean)
-AIO_VALUE_SETTER (int, G_TYPE_INT, v_int, gint)
-AIO_VALUE_SETTER (int64, G_TYPE_INT64, v_int64, gint64)
-AIO_VALUE_SETTER (uint64, G_TYPE_UINT64, v_uint64, guint64)
-AIO_VALUE_SETTER (double, G_TYPE_DOUBLE, v_double, gdouble)
-AIO_VALUE_SETTER (pointer, G_TYPE_POINTER, v_pointer, gpointer)
-#undef AIO_VALUE_SETTER
-
-static inline gboolean
-_aio_value_is_scalar (const GValue *value)
-{
-  switch (value->g_type)
-    {
-    case G_TYPE_INVALID:
-    case G_TYPE_BOOLEAN:
-    case G_TYPE_INT:
-    case G_TYPE_INT64:
-    case G_TYPE_UINT64:
-    case G_TYPE_DOUBLE:
-    case G_TYPE_POINTER:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-static inline void
-_aio_value_clear (GValue *value)
-{
-  if (_aio_value_is_scalar (value))
-    memset (value, 0, sizeof *value);
-  else
-    g_value_unset (value);
-}
-
 /* How the future layer names an instance of a subclass in its reports,
  * without calling into the subclass: the subclass's class_init sets it in
  * the first private slot of AioFutureClass (class structs are copied to
@@ -164,36 +118,6 @@ _aio_future_is_done (AioFuture *future)
   gint state = g_atomic_int_get (&_aio_future_priv (future)->state);
 
   return state == AIO_FUTURE_FINISHED || state == AIO_FUTURE_CANCELLED;
-}
-
-/* g_object_ref() for our own bookkeeping.  An instance without qdata has
- * no toggle references, so nothing needs to hear about the count changing:
- * a plain atomic increment does.  _aio_future_release() (or
- * _aio_task_release()) is the matching drop.
- */
-static inline gpointer
-_aio_ref (gpointer instance)
-{
-  GObject *object = instance;
-
-  if (G_LIKELY (object->qdata == NULL))
-    g_atomic_int_inc (&object->ref_count);
-  else
-    g_object_ref (object);
-  return instance;
-}
-
-/* Drops a reference that is not the last one, like g_object_unref(). */
-static inline void
-_aio_unref_not_last (gpointer instance)
-{
-  GObject *object = instance;
-  gint count = g_atomic_int_get (&object->ref_count);
-
-  if (G_LIKELY (object->qdata == NULL && count > 1 &&
-                g_atomic_int_compare_and_exchange (&object->ref_count, count, count - 1)))
-    return;
-  g_object_unref (object);
 }
 
 /* aio_future_propagate() without the argument checks; the error path is

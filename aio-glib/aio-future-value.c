@@ -97,7 +97,10 @@ _aio_future_take_value (AioFuture *future,
   _aio_future_consumed (future, priv);
   if (priv->value.g_type == G_TYPE_INVALID)
     return;
-  if (g_atomic_int_get (&((GObject *) future)->ref_count) == 1 &&
+  /* Nobody else can read the value (a weak reference could make a new
+   * reader, hence the qdata check too), so it can be moved out.
+   */
+  if (_aio_object_is_sole_reference (future) &&
       priv->value.g_type != G_TYPE_POINTER)
     {
       *value = priv->value;

@@ -144,8 +144,7 @@ _aio_future_release (AioFuture *future)
   AioFuturePrivate *priv;
 
   if (G_OBJECT_TYPE (object) != _aio_future_type ||
-      g_atomic_int_get (&object->ref_count) != 1 ||
-      object->qdata != NULL ||
+      !_aio_object_is_sole_reference (object) ||
       ts->n_future_pool >= AIO_POOL_MAX ||
       !_aio_recycling)
     {

@@ -107,10 +107,7 @@ void           _aio_sync_future_set_boolean (AioFuture        *future,
 static inline gboolean
 _aio_sync_future_abandoned (AioFuture *future)
 {
-  GObject *object = (GObject *) future;
-
-  return g_atomic_int_get (&object->ref_count) == 1 &&
-         object->qdata == NULL &&
+  return _aio_object_is_sole_reference (future) &&
          !_aio_future_has_waiters (future);
 }
 

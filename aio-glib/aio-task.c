@@ -253,8 +253,7 @@ _aio_task_release (AioTask *task)
   AioThreadState *ts = &_aio_ts;
 
   if (G_OBJECT_TYPE (object) != _aio_task_type ||
-      g_atomic_int_get (&object->ref_count) != 1 ||
-      object->qdata != NULL ||
+      !_aio_object_is_sole_reference (object) ||
       ts->n_task_pool >= AIO_POOL_MAX ||
       task->co != NULL ||
       !_aio_future_is_done (AIO_FUTURE (task)) ||
