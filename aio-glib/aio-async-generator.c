@@ -648,7 +648,7 @@ aio_async_generator_yield_value (AioAsyncGenerator *self,
   g_return_val_if_fail (AIO_IS_ASYNC_GENERATOR (self), NULL);
   g_return_val_if_fail (G_IS_VALUE (value), NULL);
 
-  _aio_sync_value_copy (value, &copy);
+  _aio_value_copy (value, &copy);
   return yield_take (self, &copy);
 }
 
@@ -687,7 +687,7 @@ aio_async_generator_yield (AioAsyncGenerator  *self,
   g_return_val_if_fail (G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  _aio_sync_value_copy (value, &copy);
+  _aio_value_copy (value, &copy);
   return yield_and_wait (self, &copy, error);
 }
 

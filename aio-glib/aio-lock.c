@@ -268,16 +268,8 @@ aio_lock_acquire_guard (AioLock  *self,
   g_return_val_if_fail (AIO_IS_LOCK (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!aio_in_coroutine ())
-    {
-      g_set_error_literal (error, AIO_ERROR, AIO_ERROR_NOT_IN_COROUTINE,
-                           "aio_lock_acquire_guard() can only wait inside a C coroutine task; "
-                           "elsewhere, use aio_lock_acquire() and wait for its future");
-      return NULL;
-    }
-  if (!aio_await (aio_lock_acquire (self), error))
-    return NULL;
-  return (AioLockGuard *) _aio_ref (self);
+  return _aio_sync_guard_acquire (self, (AioSyncAcquireFunc) aio_lock_acquire,
+                                  "aio_lock_acquire", error);
 }
 
 /**
@@ -291,15 +283,8 @@ aio_lock_acquire_guard (AioLock  *self,
 void
 aio_lock_guard_release (AioLockGuard *guard)
 {
-  AioLock *self = (AioLock *) guard;
-  GError *error = NULL;
+  g_return_if_fail (AIO_IS_LOCK (guard));
 
-  g_return_if_fail (AIO_IS_LOCK (self));
-
-  if (!aio_lock_release (self, &error))
-    {
-      g_critical ("aio_lock_guard_release(): %s", error->message);
-      g_error_free (error);
-    }
-  _aio_sync_unref (self);
+  _aio_sync_guard_release (guard, (AioSyncReleaseFunc) aio_lock_release,
+                           "aio_lock_guard_release");
 }

@@ -913,7 +913,7 @@ aio_queue_put (AioQueue     *self,
   g_return_val_if_fail (AIO_IS_QUEUE (self), NULL);
   g_return_val_if_fail (G_IS_VALUE (item), NULL);
 
-  _aio_sync_value_copy (item, &copy);
+  _aio_value_copy (item, &copy);
   return put_take (self, &copy);
 }
 
@@ -1100,7 +1100,7 @@ aio_queue_put_nowait (AioQueue      *self,
   if (!check_orderable (self, item, error))
     return FALSE;
 
-  _aio_sync_value_copy (item, &copy);
+  _aio_value_copy (item, &copy);
   self->unfinished++;
   deliver (self, &copy, self->next_seq++);
   return TRUE;

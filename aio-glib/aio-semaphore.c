@@ -421,16 +421,8 @@ aio_semaphore_acquire_guard (AioSemaphore  *self,
   g_return_val_if_fail (AIO_IS_SEMAPHORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!aio_in_coroutine ())
-    {
-      g_set_error_literal (error, AIO_ERROR, AIO_ERROR_NOT_IN_COROUTINE,
-                           "aio_semaphore_acquire_guard() can only wait inside a C coroutine task; "
-                           "elsewhere, use aio_semaphore_acquire() and wait for its future");
-      return NULL;
-    }
-  if (!aio_await (aio_semaphore_acquire (self), error))
-    return NULL;
-  return (AioSemaphoreGuard *) _aio_ref (self);
+  return _aio_sync_guard_acquire (self, (AioSyncAcquireFunc) aio_semaphore_acquire,
+                                  "aio_semaphore_acquire", error);
 }
 
 /**
@@ -444,15 +436,8 @@ aio_semaphore_acquire_guard (AioSemaphore  *self,
 void
 aio_semaphore_guard_release (AioSemaphoreGuard *guard)
 {
-  AioSemaphore *self = (AioSemaphore *) guard;
-  GError *error = NULL;
+  g_return_if_fail (AIO_IS_SEMAPHORE (guard));
 
-  g_return_if_fail (AIO_IS_SEMAPHORE (self));
-
-  if (!aio_semaphore_release (self, &error))
-    {
-      g_critical ("aio_semaphore_guard_release(): %s", error->message);
-      g_error_free (error);
-    }
-  _aio_sync_unref (self);
+  _aio_sync_guard_release (guard, (AioSyncReleaseFunc) aio_semaphore_release,
+                           "aio_semaphore_guard_release");
 }

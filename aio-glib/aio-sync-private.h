@@ -147,20 +147,21 @@ void           _aio_wait_list_complete_all (AioWaitList       *list,
  */
 void           _aio_sync_unref             (gpointer           object) G_GNUC_INTERNAL;
 
-/* Copies @src into the unset @dest; the fundamental scalar types skip the
- * value table.
+/* The scoped guards of locks and semaphores: a guard is the primitive
+ * with a reference held for the scope.  Acquiring awaits @acquire (which
+ * is named @acquire_name in the error outside a coroutine); releasing
+ * calls @release, reporting a failure as a critical naming @function.
  */
-static inline void
-_aio_sync_value_copy (const GValue *src,
-                      GValue       *dest)
-{
-  if (_aio_value_is_scalar (src))
-    *dest = *src;
-  else
-    {
-      g_value_init (dest, G_VALUE_TYPE (src));
-      g_value_copy (src, dest);
-    }
-}
+typedef AioFuture *(*AioSyncAcquireFunc) (gpointer primitive);
+typedef gboolean   (*AioSyncReleaseFunc) (gpointer   primitive,
+                                          GError   **error);
+
+gpointer       _aio_sync_guard_acquire     (gpointer            primitive,
+                                            AioSyncAcquireFunc  acquire,
+                                            const char         *acquire_name,
+                                            GError            **error) G_GNUC_INTERNAL;
+void           _aio_sync_guard_release     (gpointer            primitive,
+                                            AioSyncReleaseFunc  release,
+                                            const char         *function) G_GNUC_INTERNAL;
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "aio-await.h"
 #include "aio-sync-private.h"
 
 static gboolean
@@ -239,4 +240,38 @@ _aio_wait_list_complete_all (AioWaitList  *list,
         _aio_sync_future_set_boolean (waiter->future, TRUE);
       _aio_sync_waiter_free (waiter);
     }
+}
+
+gpointer
+_aio_sync_guard_acquire (gpointer             primitive,
+                         AioSyncAcquireFunc   acquire,
+                         const char          *acquire_name,
+                         GError             **error)
+{
+  if (!aio_in_coroutine ())
+    {
+      g_set_error (error, AIO_ERROR, AIO_ERROR_NOT_IN_COROUTINE,
+                   "%s_guard() can only wait inside a C coroutine task; "
+                   "elsewhere, use %s() and wait for its future",
+                   acquire_name, acquire_name);
+      return NULL;
+    }
+  if (!aio_await (acquire (primitive), error))
+    return NULL;
+  return _aio_ref (primitive);
+}
+
+void
+_aio_sync_guard_release (gpointer            primitive,
+                         AioSyncReleaseFunc  release,
+                         const char         *function)
+{
+  GError *error = NULL;
+
+  if (!release (primitive, &error))
+    {
+      g_critical ("%s(): %s", function, error->message);
+      g_error_free (error);
+    }
+  _aio_sync_unref (primitive);
 }

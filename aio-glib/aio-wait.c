@@ -27,6 +27,22 @@ struct _WaitOp
   WaitWatch    watches[];
 };
 
+/* What aio_wait() and aio_wait_for() free last: the deadline, and the
+ * returned future if the operation still holds it.
+ */
+static void
+free_deadline_and_outer (AioHandle *timer,
+                         AioFuture *outer)
+{
+  if (timer != NULL)
+    {
+      aio_handle_cancel (timer);
+      aio_handle_unref (timer);
+    }
+  if (outer != NULL)
+    _aio_future_release_later (outer);
+}
+
 static void
 wait_op_free (gpointer data)
 {
@@ -42,13 +58,7 @@ wait_op_free (gpointer data)
       _aio_future_remove_waiter (watch->future, &watch->waiter);
       _aio_release (watch->future);
     }
-  if (op->timer != NULL)
-    {
-      aio_handle_cancel (op->timer);
-      aio_handle_unref (op->timer);
-    }
-  if (op->outer != NULL)
-    _aio_future_release_later (op->outer);
+  free_deadline_and_outer (op->timer, op->outer);
   g_free (op);
 }
 
@@ -261,13 +271,7 @@ wait_for_op_free (gpointer data)
 
   _aio_future_remove_waiter (op->inner, &op->waiter);
   _aio_release (op->inner);
-  if (op->timer != NULL)
-    {
-      aio_handle_cancel (op->timer);
-      aio_handle_unref (op->timer);
-    }
-  if (op->outer != NULL)
-    _aio_future_release_later (op->outer);
+  free_deadline_and_outer (op->timer, op->outer);
   g_free (op);
 }
 
