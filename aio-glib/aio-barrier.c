@@ -62,7 +62,7 @@ aio_barrier_finalize (GObject *object)
 {
   AioBarrier *self = AIO_BARRIER (object);
 
-  g_assert (self->waiters.head == NULL);
+  g_assert (_aio_wait_list_is_empty (&self->waiters));
   g_clear_object (&self->loop);
 
   G_OBJECT_CLASS (aio_barrier_parent_class)->finalize (object);
@@ -212,7 +212,7 @@ fail_waiters (AioBarrier *self)
 {
   GError *error;
 
-  if (self->waiters.head == NULL)
+  if (_aio_wait_list_is_empty (&self->waiters))
     return;
   error = broken_error_new ();
   _aio_wait_list_complete_all (&self->waiters, error);

@@ -93,7 +93,7 @@ aio_condition_finalize (GObject *object)
 {
   AioCondition *self = AIO_CONDITION (object);
 
-  g_assert (self->waiters.head == NULL);
+  g_assert (_aio_wait_list_is_empty (&self->waiters));
   g_clear_object (&self->lock);
   g_clear_object (&self->loop);
 

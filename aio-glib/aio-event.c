@@ -45,7 +45,7 @@ aio_event_finalize (GObject *object)
 {
   AioEvent *self = AIO_EVENT (object);
 
-  g_assert (self->waiters.head == NULL);
+  g_assert (_aio_wait_list_is_empty (&self->waiters));
   g_clear_object (&self->loop);
 
   G_OBJECT_CLASS (aio_event_parent_class)->finalize (object);

@@ -72,7 +72,7 @@ aio_lock_finalize (GObject *object)
   AioLock *self = AIO_LOCK (object);
 
   /* Every waiter holds a reference, so none is left. */
-  g_assert (self->waiters.head == NULL);
+  g_assert (_aio_wait_list_is_empty (&self->waiters));
   g_clear_object (&self->loop);
 
   G_OBJECT_CLASS (aio_lock_parent_class)->finalize (object);

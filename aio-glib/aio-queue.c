@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aio-enums.h"
+#include "aio-heap-private.h"
 #include "aio-queue.h"
 #include "aio-sync-private.h"
 
@@ -144,8 +145,9 @@ aio_queue_finalize (GObject *object)
   AioQueue *self = AIO_QUEUE (object);
   guint i;
 
-  g_assert (self->getters.head == NULL && self->putters.head == NULL &&
-            self->joiners.head == NULL);
+  g_assert (_aio_wait_list_is_empty (&self->getters) &&
+            _aio_wait_list_is_empty (&self->putters) &&
+            _aio_wait_list_is_empty (&self->joiners));
 
   for (i = 0; i < self->len; i++)
     _aio_value_clear (&self->slots[(self->head + i) & (self->cap - 1)].value);
@@ -495,46 +497,16 @@ grow (AioQueue *self)
   self->cap = cap;
 }
 
-static void
-heap_sift_up (AioQueue *self,
-              guint     i)
+static gboolean
+slot_before (gconstpointer a,
+             gconstpointer b,
+             gpointer      queue)
 {
-  Slot moving = self->slots[i];
-
-  while (i > 0)
-    {
-      guint parent = (i - 1) / 2;
-
-      if (slot_compare (self, &moving, &self->slots[parent]) >= 0)
-        break;
-      self->slots[i] = self->slots[parent];
-      i = parent;
-    }
-  self->slots[i] = moving;
+  return slot_compare (queue, a, b) < 0;
 }
 
-static void
-heap_sift_down (AioQueue *self,
-                guint     i)
-{
-  Slot moving = self->slots[i];
-
-  for (;;)
-    {
-      guint child = 2 * i + 1;
-
-      if (child >= self->len)
-        break;
-      if (child + 1 < self->len &&
-          slot_compare (self, &self->slots[child + 1], &self->slots[child]) < 0)
-        child++;
-      if (slot_compare (self, &self->slots[child], &moving) >= 0)
-        break;
-      self->slots[i] = self->slots[child];
-      i = child;
-    }
-  self->slots[i] = moving;
-}
+/* The priority kind keeps a binary heap from slots[0]. */
+static const AioHeapOps slot_heap_ops = { sizeof (Slot), slot_before, NULL };
 
 /* Moves @value into the queue at its place. */
 static void
@@ -552,7 +524,7 @@ store (AioQueue *self,
   memset (value, 0, sizeof *value);
   self->len++;
   if (self->kind == AIO_QUEUE_PRIORITY)
-    heap_sift_up (self, self->len - 1);
+    _aio_heap_push (&slot_heap_ops, self->slots, self->len, self);
 }
 
 /* Moves @value back to where the next get finds it first. */
@@ -596,14 +568,13 @@ take (AioQueue *self,
       break;
 
     case AIO_QUEUE_PRIORITY:
-      *value = self->slots[0].value;
-      *seq = self->slots[0].seq;
-      self->len--;
-      if (self->len > 0)
-        {
-          self->slots[0] = self->slots[self->len];
-          heap_sift_down (self, 0);
-        }
+      {
+        Slot top;
+
+        _aio_heap_remove_at (&slot_heap_ops, self->slots, &self->len, 0, &top, self);
+        *value = top.value;
+        *seq = top.seq;
+      }
       break;
 
     case AIO_QUEUE_FIFO:
@@ -634,13 +605,7 @@ take_seq (AioQueue *self,
   *value = slot_at (self, i)->value;
   if (self->kind == AIO_QUEUE_PRIORITY)
     {
-      self->len--;
-      if (i < self->len)
-        {
-          self->slots[i] = self->slots[self->len];
-          heap_sift_down (self, i);
-          heap_sift_up (self, i);
-        }
+      _aio_heap_remove_at (&slot_heap_ops, self->slots, &self->len, i, NULL, self);
       return TRUE;
     }
 
@@ -756,7 +721,7 @@ deliver (AioQueue *self,
 {
   AioSyncWaiter *getter = NULL;
 
-  if (self->getters.head != NULL)
+  if (!_aio_wait_list_is_empty (&self->getters))
     getter = _aio_wait_list_pop (&self->getters, TRUE);
   if (getter != NULL)
     hand_to_getter (self, getter, item);
@@ -768,7 +733,7 @@ deliver (AioQueue *self,
 static void
 admit_putters (AioQueue *self)
 {
-  while (self->putters.head != NULL && !is_full (self))
+  while (!_aio_wait_list_is_empty (&self->putters) && !is_full (self))
     {
       Putter *putter = (Putter *) _aio_wait_list_pop (&self->putters, TRUE);
       guint64 seq;
@@ -808,7 +773,7 @@ get_revoked (AioFuture  *future,
       return FALSE;
     }
 
-  if (self->getters.head != NULL)
+  if (!_aio_wait_list_is_empty (&self->getters))
     {
       AioSyncWaiter *getter = _aio_wait_list_pop (&self->getters, TRUE);
 
@@ -1140,7 +1105,7 @@ aio_queue_get (AioQueue *self)
       take (self, &item, &seq);
       future = _aio_sync_future_new_done (self->loop, &item);
       set_get_grant (self, future);
-      if (self->putters.head != NULL)
+      if (!_aio_wait_list_is_empty (&self->putters))
         admit_putters (self);
       return future;
     }
@@ -1195,7 +1160,7 @@ aio_queue_get_nowait (AioQueue  *self,
     }
 
   take (self, item, &seq);
-  if (self->putters.head != NULL)
+  if (!_aio_wait_list_is_empty (&self->putters))
     admit_putters (self);
   return TRUE;
 }

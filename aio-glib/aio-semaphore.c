@@ -86,7 +86,7 @@ aio_semaphore_finalize (GObject *object)
 {
   AioSemaphorePrivate *priv = PRIV (AIO_SEMAPHORE (object));
 
-  g_assert (priv->waiters.head == NULL);
+  g_assert (_aio_wait_list_is_empty (&priv->waiters));
   g_clear_object (&priv->loop);
 
   G_OBJECT_CLASS (aio_semaphore_parent_class)->finalize (object);

@@ -26,8 +26,7 @@ typedef void (*AioSyncWaiterClear) (AioSyncWaiter *waiter);
 
 struct _AioSyncWaiter
 {
-  AioSyncWaiter      *prev;
-  AioSyncWaiter      *next;
+  AioLink             link;     /* in list */
   AioWaitList        *list;     /* (unowned) (nullable) the list it is linked in */
   AioFuture          *future;   /* (owned) what the waiting side awaits */
   gpointer            owner;    /* (owned) the primitive, kept alive by its waiters */
@@ -37,10 +36,15 @@ struct _AioSyncWaiter
 /* Oldest first.  Loop thread only, like the primitive holding it. */
 struct _AioWaitList
 {
-  AioSyncWaiter *head;
-  AioSyncWaiter *tail;
-  guint          length;
+  AioList list;     /* of AioSyncWaiter */
+  guint   length;
 };
+
+static inline gboolean
+_aio_wait_list_is_empty (const AioWaitList *list)
+{
+  return _aio_list_is_empty (&list->list);
+}
 
 /* Checks that the caller may use a primitive bound to *@loop_slot: it runs
  * on the thread of that loop and no other loop is dispatching.  Binds the

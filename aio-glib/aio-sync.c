@@ -180,13 +180,7 @@ _aio_wait_list_push (AioWaitList   *list,
                      AioSyncWaiter *waiter)
 {
   waiter->list = list;
-  waiter->next = NULL;
-  waiter->prev = list->tail;
-  if (list->tail != NULL)
-    list->tail->next = waiter;
-  else
-    list->head = waiter;
-  list->tail = waiter;
+  _aio_list_append (&list->list, &waiter->link);
   list->length++;
 }
 
@@ -197,15 +191,7 @@ _aio_wait_list_remove (AioWaitList   *list,
   if (waiter->list != list)
     return;
 
-  if (waiter->prev != NULL)
-    waiter->prev->next = waiter->next;
-  else
-    list->head = waiter->next;
-  if (waiter->next != NULL)
-    waiter->next->prev = waiter->prev;
-  else
-    list->tail = waiter->prev;
-  waiter->prev = waiter->next = NULL;
+  _aio_list_remove (&list->list, &waiter->link);
   waiter->list = NULL;
   list->length--;
 }
@@ -214,10 +200,10 @@ AioSyncWaiter *
 _aio_wait_list_pop (AioWaitList *list,
                     gboolean     skip_abandoned)
 {
-  AioSyncWaiter *waiter;
-
-  while ((waiter = list->head) != NULL)
+  while (!_aio_wait_list_is_empty (list))
     {
+      AioSyncWaiter *waiter = _aio_list_entry (list->list.head, AioSyncWaiter, link);
+
       _aio_wait_list_remove (list, waiter);
       if (!skip_abandoned || !_aio_sync_future_abandoned (waiter->future))
         return waiter;
