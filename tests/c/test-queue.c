@@ -65,6 +65,48 @@ test_queue_orders (void)
     }
 }
 
+/* Many random priorities come out in order: the shared heap keeps its
+ * invariant through every push and pop.
+ */
+static void
+test_queue_priority_many (void)
+{
+  g_autoptr(AioQueue) queue = aio_queue_new_priority (0, NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GRand *rand = g_rand_new_with_seed (42);
+  gint previous = G_MININT;
+  guint i;
+
+  for (i = 0; i < 2000; i++)
+    {
+      GValue value = G_VALUE_INIT;
+
+      g_value_init (&value, G_TYPE_INT);
+      g_value_set_int (&value, g_rand_int_range (rand, -500, 500));
+      g_assert_true (aio_queue_put_nowait (queue, &value, &error));
+      g_assert_no_error (error);
+      g_value_unset (&value);
+
+      /* Pop now and then, so pushes and pops interleave. */
+      if (i % 3 == 2)
+        {
+          g_assert_true (aio_queue_get_nowait (queue, &value, &error));
+          g_value_unset (&value);
+        }
+    }
+  while (aio_queue_qsize (queue) > 0)
+    {
+      GValue value = G_VALUE_INIT;
+
+      g_assert_true (aio_queue_get_nowait (queue, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_value_get_int (&value), >=, previous);
+      previous = g_value_get_int (&value);
+      g_value_unset (&value);
+    }
+  g_rand_free (rand);
+}
+
 /* The default priority order across number types, then strings. */
 
 static void
@@ -877,6 +919,7 @@ main (int   argc,
 
   aio_test_add_func ("/aio/queue/orders", test_queue_orders);
   aio_test_add_func ("/aio/queue/priority-default", test_queue_priority_default);
+  aio_test_add_func ("/aio/queue/priority-many", test_queue_priority_many);
   aio_test_add_func ("/aio/queue/priority-custom", test_queue_priority_custom);
   aio_test_add_func ("/aio/queue/nowait-errors", test_queue_nowait_errors);
   aio_test_add_func ("/aio/queue/item-types", test_queue_item_types);
