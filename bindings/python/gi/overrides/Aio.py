@@ -91,6 +91,7 @@ def create_task(coro, *, name=None, loop=None, context=None):
     else the thread-default one) and can be awaited from Python or C,
     cancelled from either, and added to an aio-glib task group.
     """
+    enable_gio_await()
     return tasks.create_task(coro, name=name, loop=loop, context=context)
 
 
@@ -293,8 +294,25 @@ run = events.run
 __all__ += ['EventLoop', 'EventLoopPolicy', 'ChildWatcher', 'new_event_loop',
             'install', 'run']
 
-# GIO calls without a callback return futures; GLib.MainLoop.run() and
-# Gio.Application.run() drive asyncio under Aio.EventLoopPolicy (PyGObject
-# 3.50 does the latter itself).
-gio.install(Gio)
+
+
+def enable_gio_await():
+    """Makes GIO ``*_async`` methods awaitable when called without a callback.
+
+    Until this is called, importing ``Aio`` changes nothing in PyGObject or
+    in other namespaces.  ``Aio.run()``, ``Aio.install()``,
+    ``Aio.new_event_loop()`` and ``Aio.create_task()`` call it, so code that
+    uses them awaits GIO without asking; call it yourself to await GIO from
+    another asyncio loop.  It wraps the ``*_async`` methods (and functions)
+    that have a ``_finish`` partner, in every namespace, once; calling it
+    again does nothing.
+    """
+    gio.install(Gio)
+
+
+events.on_new_loop = enable_gio_await
+__all__.append('enable_gio_await')
+
+# GLib.MainLoop.run() and Gio.Application.run() drive asyncio under
+# Aio.EventLoopPolicy (PyGObject 3.50 does the latter itself).
 events.install_run_hooks(GLib, Gio)

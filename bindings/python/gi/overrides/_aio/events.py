@@ -172,6 +172,11 @@ class _GLibSelector(_KernelSelector):
         return _kernel_select(self, 0)
 
 
+# Called when the first GLibEventLoop is made: the override switches
+# awaitable GIO on there (see Aio.enable_gio_await()).
+on_new_loop = None
+
+
 class GLibEventLoop(asyncio.SelectorEventLoop):
     """An asyncio event loop that runs on a :class:`GLib.MainContext`.
 
@@ -192,6 +197,8 @@ class GLibEventLoop(asyncio.SelectorEventLoop):
     def __init__(self, context=None):
         if context is None:
             context = main_context_for_thread()
+        if on_new_loop is not None:
+            on_new_loop()
         self._context = context
         self._quit_funcs = []
         self._glib_driven = False
@@ -753,6 +760,8 @@ class EventLoopPolicy(*_policy_bases()):
 
 def install():
     """Makes :class:`EventLoopPolicy` asyncio's policy and returns it."""
+    if on_new_loop is not None:
+        on_new_loop()
     policy = EventLoopPolicy()
     asyncio.set_event_loop_policy(policy)
     return policy
