@@ -314,5 +314,6 @@ events.on_new_loop = enable_gio_await
 __all__.append('enable_gio_await')
 
 # GLib.MainLoop.run() and Gio.Application.run() drive asyncio under
-# Aio.EventLoopPolicy (PyGObject 3.50 does the latter itself).
-events.install_run_hooks(GLib, Gio)
+# Aio.EventLoopPolicy (PyGObject 3.50 does the latter itself): hooked in
+# when the first policy is made.
+events.on_new_policy = lambda: events.install_run_hooks(GLib, Gio)

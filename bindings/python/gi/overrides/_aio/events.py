@@ -172,9 +172,12 @@ class _GLibSelector(_KernelSelector):
         return _kernel_select(self, 0)
 
 
-# Called when the first GLibEventLoop is made: the override switches
-# awaitable GIO on there (see Aio.enable_gio_await()).
+# Called when a GLibEventLoop is made: the override switches awaitable
+# GIO on there (see Aio.enable_gio_await()).
 on_new_loop = None
+# Called when an EventLoopPolicy is made: the override installs the main
+# loop hooks there (install_run_hooks()).
+on_new_policy = None
 
 
 class GLibEventLoop(asyncio.SelectorEventLoop):
@@ -704,6 +707,10 @@ class EventLoopPolicy(*_policy_bases()):
 
     def __init__(self):
         _DefaultPolicy.__init__(self)
+        # Only a policy needs the main loops to drive asyncio, so the hooks
+        # go in with the first one, not when Aio is imported.
+        if on_new_policy is not None:
+            on_new_policy()
         self._context_loops = {}
         self._previous_policies = []
 
