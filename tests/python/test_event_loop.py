@@ -44,6 +44,18 @@ def test_run_refuses_a_running_loop():
         Aio.run(main())
 
 
+def test_the_turn_is_the_one_asked_for():
+    # CPython 3.11's asyncio turn reads the state the fast turn copies, so
+    # the fast turn is on, unless the environment asks for asyncio's own
+    # (the second run of this file does).
+    from gi.overrides._aio import events
+    wanted = os.environ.get('AIO_PYTHON_TURN') != 'asyncio'
+    if sys.implementation.name == 'cpython' and sys.version_info[:2] == (3, 11):
+        assert events.FAST_TURN is wanted
+    elif not wanted:
+        assert events.FAST_TURN is False
+
+
 def test_callbacks_and_timers_keep_asyncio_order(loop):
     order = []
     start = loop.time()
