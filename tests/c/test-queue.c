@@ -704,6 +704,54 @@ test_queue_cancel_put_after_admit (void)
   g_assert_false (aio_queue_task_done (queue, NULL));
 }
 
+/* In a priority queue the cancelled putter's item sits inside the heap
+ * (not at its top nor at its end) when it is taken out again.
+ */
+
+static void
+get_smallest_then_cancel (AioTask  *task,
+                          gpointer  user_data)
+{
+  AioQueue *queue = user_data;
+  AioTask *victim = g_object_get_data (G_OBJECT (task), "victim");
+  GError *error = NULL;
+
+  g_assert_cmpint (aio_await_int (aio_queue_get (queue), &error), ==, 10);
+  aio_task_cancel (victim, NULL);
+}
+
+static void
+test_queue_priority_cancel_put_after_admit (void)
+{
+  static const gint expected[] = { 20, 30, 35, 40, 50, 60, 70 };
+  g_autoptr(AioQueue) queue = aio_queue_new_priority (7, NULL, NULL, NULL);
+  g_autoptr(AioTask) victim = NULL;
+  g_autoptr(AioTask) other = NULL;
+  g_autoptr(AioTask) getter = NULL;
+  g_autoptr(GError) error = NULL;
+  gint item;
+  guint i;
+
+  for (item = 10; item <= 70; item += 10)
+    put_int_nowait (queue, item);
+  victim = aio_task_new (putter_body, queue, NULL);
+  g_object_set_data (G_OBJECT (victim), "item", GINT_TO_POINTER (25));
+  other = aio_task_new (putter_body, queue, NULL);
+  g_object_set_data (G_OBJECT (other), "item", GINT_TO_POINTER (35));
+  aio_test_drain (NULL);
+
+  getter = aio_task_new (get_smallest_then_cancel, queue, NULL);
+  g_object_set_data (G_OBJECT (getter), "victim", victim);
+  g_assert_true (aio_test_run_future (AIO_FUTURE (getter), NULL));
+  g_assert_false (aio_test_run_future (AIO_FUTURE (victim), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (aio_test_run_future (AIO_FUTURE (other), NULL));
+
+  g_assert_cmpuint (aio_queue_qsize (queue), ==, G_N_ELEMENTS (expected));
+  for (i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpint (get_int_nowait (queue), ==, expected[i]);
+}
+
 /* Shutdown with blocked getters and putters. */
 
 static void
@@ -931,6 +979,8 @@ main (int   argc,
   aio_test_add_func ("/aio/queue/stackless-cancelled-at-done", test_queue_stackless_cancelled_at_done);
   aio_test_add_func ("/aio/queue/cancel-put", test_queue_cancel_put);
   aio_test_add_func ("/aio/queue/cancel-put-after-admit", test_queue_cancel_put_after_admit);
+  aio_test_add_func ("/aio/queue/priority-cancel-put-after-admit",
+                     test_queue_priority_cancel_put_after_admit);
   aio_test_add_func ("/aio/queue/shutdown", test_queue_shutdown);
   aio_test_add_func ("/aio/queue/shutdown-immediate", test_queue_shutdown_immediate);
   aio_test_add_func ("/aio/queue/many-getters", test_queue_many_getters);
