@@ -56,6 +56,14 @@ G_BEGIN_DECLS
  *   values (asyncio's `StopAsyncIteration`)
  * @AIO_ERROR_MULTIPLE: several operations failed together, such as tasks
  *   of a task group; the message names them (asyncio's `ExceptionGroup`)
+ * @AIO_ERROR_INCOMPLETE_READ: the stream ended before the bytes asked for
+ *   arrived (asyncio's `IncompleteReadError`); the bytes that did arrive
+ *   are in [func@Aio.Error.get_partial], the count asked for in
+ *   [func@Aio.Error.get_expected].
+ * @AIO_ERROR_LIMIT_OVERRUN: a separator was not found within the reader's
+ *   limit (asyncio's `LimitOverrunError`); the data stays in the reader,
+ *   and [func@Aio.Error.get_consumed] tells how many bytes to read to get
+ *   past it.
  *
  * The errors in [error@Aio.Error]. New values are only ever appended.
  *
@@ -79,9 +87,17 @@ typedef enum /*< prefix=AIO_ERROR >*/
   AIO_ERROR_TOO_MANY_RELEASES,
   AIO_ERROR_STOP_ITERATION,
   AIO_ERROR_MULTIPLE,
+  AIO_ERROR_INCOMPLETE_READ,
+  AIO_ERROR_LIMIT_OVERRUN,
 } AioError;
 
 AIO_AVAILABLE_IN_1_0
-GQuark aio_error_quark (void);
+GQuark  aio_error_quark        (void);
+AIO_AVAILABLE_IN_1_0
+GBytes *aio_error_get_partial  (const GError *error);
+AIO_AVAILABLE_IN_1_0
+gssize  aio_error_get_expected (const GError *error);
+AIO_AVAILABLE_IN_1_0
+gsize   aio_error_get_consumed (const GError *error);
 
 G_END_DECLS

@@ -32,5 +32,9 @@
 #include "aio-barrier.h"
 #include "aio-queue.h"
 #include "aio-async-generator.h"
+#include "aio-stream-reader.h"
+#include "aio-stream-writer.h"
+#include "aio-streams.h"
+#include "aio-server.h"
 
 #undef AIO_INSIDE

@@ -20,6 +20,9 @@ struct _AioFdWatch
   AioHandle *reader;   /* (owned) (nullable) */
   AioHandle *writer;   /* (owned) (nullable) */
   guint32    events;   /* what epoll has registered for this fd */
+  /* An edge-triggered watch (streams) instead of the two handles. */
+  AioFdEdgeFunc edge_func;
+  gpointer      edge_data;
 };
 
 #define MAX_EVENTS 128
@@ -76,6 +79,11 @@ _aio_loop_poll_io (AioLoop *loop)
           if (fd < 0 || (guint) fd >= loop->n_fds)
             continue;
           watch = &loop->fds[fd];
+          if (watch->edge_func != NULL)
+            {
+              watch->edge_func (watch->edge_data, ev);
+              continue;
+            }
           if (watch->reader != NULL && (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)))
             _aio_loop_push_ready (loop, &run_io_ops, aio_handle_ref (watch->reader));
           if (watch->writer != NULL && (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
@@ -206,6 +214,12 @@ add_watch (AioLoop        *loop,
     }
 
   watch = &loop->fds[fd];
+  if (watch->edge_func != NULL)
+    {
+      g_set_error (error, AIO_ERROR, AIO_ERROR_INVALID_STATE,
+                   "File descriptor %d belongs to a stream of this loop", fd);
+      goto fail;
+    }
   slot = kind == AIO_HANDLE_READER ? &watch->reader : &watch->writer;
   previous = *slot;
   *slot = _aio_handle_new (loop, kind, callback, user_data, destroy);
@@ -375,6 +389,87 @@ aio_loop_remove_writer (AioLoop *self,
   g_return_val_if_fail (AIO_IS_LOOP (self), FALSE);
 
   return remove_watch (self, fd, AIO_HANDLE_WRITER);
+}
+
+/* Edge-triggered watches, for the streams: registered once for reading
+ * and writing, so an operation that would block costs no epoll_ctl() and
+ * a stream that never blocks costs nothing at all.  The owner keeps its
+ * own "ready" state, cleared when a non-blocking call says EAGAIN; epoll
+ * reports the next edge after that.
+ */
+gboolean
+_aio_loop_watch_edges (AioLoop        *loop,
+                       int             fd,
+                       AioFdEdgeFunc   func,
+                       gpointer        data,
+                       GError        **error)
+{
+  struct epoll_event ev = { 0, };
+  AioFdWatch *watch;
+
+  g_assert (fd >= 0);
+
+  if (!_aio_loop_is_owner (loop))
+    {
+      g_set_error (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD,
+                   "File descriptor %d can only be watched from the thread that runs the loop",
+                   fd);
+      return FALSE;
+    }
+  if (!ensure_epoll (loop, error))
+    return FALSE;
+  if ((guint) fd >= loop->n_fds)
+    {
+      guint n = MAX (64, loop->n_fds);
+
+      while (n <= (guint) fd)
+        n *= 2;
+      loop->fds = g_renew (AioFdWatch, loop->fds, n);
+      memset (loop->fds + loop->n_fds, 0, (n - loop->n_fds) * sizeof (AioFdWatch));
+      loop->n_fds = n;
+    }
+  watch = &loop->fds[fd];
+  if (watch->events != 0)
+    {
+      g_set_error (error, AIO_ERROR, AIO_ERROR_INVALID_STATE,
+                   "File descriptor %d is already watched by this loop", fd);
+      return FALSE;
+    }
+
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.fd = fd;
+  if (epoll_ctl (loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, AIO_ERROR, AIO_ERROR_INVALID_ARGUMENT,
+                   "Cannot watch file descriptor %d: %s", fd, g_strerror (saved));
+      return FALSE;
+    }
+  watch->events = ev.events;
+  watch->edge_func = func;
+  watch->edge_data = data;
+  loop->n_watched++;
+  return TRUE;
+}
+
+void
+_aio_loop_unwatch_edges (AioLoop *loop,
+                         int      fd)
+{
+  AioFdWatch *watch;
+
+  if (fd < 0 || (guint) fd >= loop->n_fds || loop->epfd < 0)
+    return;   /* the context is gone, and the watches with it */
+  watch = &loop->fds[fd];
+  if (watch->edge_func == NULL)
+    return;
+  if (epoll_ctl (loop->epfd, EPOLL_CTL_DEL, fd, NULL) < 0)
+    g_assert (errno == ENOENT || errno == EBADF);
+  watch->edge_func = NULL;
+  watch->edge_data = NULL;
+  watch->events = 0;
+  loop->n_watched--;
 }
 
 void

@@ -147,6 +147,20 @@ gint64    _aio_loop_next_deadline  (AioLoop      *loop) G_GNUC_INTERNAL;
 void      _aio_loop_poll_io        (AioLoop      *loop) G_GNUC_INTERNAL;
 gboolean  _aio_loop_io_ready       (AioLoop      *loop) G_GNUC_INTERNAL;
 void      _aio_loop_io_finalize    (AioLoop      *loop) G_GNUC_INTERNAL;
+
+/* Called from the loop's poll with the epoll events of an edge watch; it
+ * must only record them and wake what waits (complete futures), not run
+ * user code.
+ */
+typedef void (*AioFdEdgeFunc) (gpointer data,
+                               guint32  events);
+gboolean  _aio_loop_watch_edges    (AioLoop       *loop,
+                                    int            fd,
+                                    AioFdEdgeFunc  func,
+                                    gpointer       data,
+                                    GError       **error) G_GNUC_INTERNAL;
+void      _aio_loop_unwatch_edges  (AioLoop       *loop,
+                                    int            fd) G_GNUC_INTERNAL;
 void      _aio_loop_cancel_watch   (AioLoop      *loop,
                                     AioHandle    *handle) G_GNUC_INTERNAL;
 
