@@ -241,6 +241,45 @@ listener_free (gpointer data)
   g_free (listener);
 }
 
+/* g_socket_bind() clears SO_REUSEPORT on stream sockets, so the bind is
+ * done here, after the options are set.
+ */
+static gboolean
+bind_socket (GSocket         *socket,
+             GSocketAddress  *address,
+             GError         **error)
+{
+  struct sockaddr_storage native;
+  gsize len = g_socket_address_get_native_size (address);
+  int fd = g_socket_get_fd (socket);
+
+  if (g_socket_address_get_family (address) != G_SOCKET_FAMILY_UNIX &&
+      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, error))
+    return FALSE;
+  if (!g_socket_address_to_native (address, &native, sizeof native, error))
+    return FALSE;
+  if (bind (fd, (struct sockaddr *) &native, len) < 0)
+    {
+      int saved = errno;
+      g_autofree char *where = NULL;
+
+      if (G_IS_INET_SOCKET_ADDRESS (address))
+        {
+          g_autofree char *ip =
+            g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+
+          where = g_strdup_printf ("%s:%u", ip,
+                                   g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+        }
+      else
+        where = g_strdup (g_unix_socket_address_get_path (G_UNIX_SOCKET_ADDRESS (address)));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Error binding to address %s: %s", where, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 listen_on (AioServer       *self,
            GSocketAddress  *address,
@@ -264,7 +303,7 @@ listen_on (AioServer       *self,
     return FALSE;
   if (v6_only && !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, error))
     return FALSE;
-  if (!g_socket_bind (socket, address, family != G_SOCKET_FAMILY_UNIX, error))
+  if (!bind_socket (socket, address, error))
     return FALSE;
   g_socket_set_listen_backlog (socket, backlog);
   if (!g_socket_listen (socket, error))
