@@ -258,6 +258,17 @@ pollable_ready (GObject  *stream,
   return G_SOURCE_REMOVE;
 }
 
+/* Room to read into: what a read (n) asks for, up to a chunk, so a bulk
+ * reader takes whole chunks per system call.
+ */
+static gsize
+fill_size (AioStreamReader *self)
+{
+  if (self->op.kind == OP_READ)
+    return CLAMP (self->op.n, CHUNK_SIZE / 4, CHUNK_SIZE);
+  return CHUNK_SIZE / 4;
+}
+
 static FillResult
 fill_from_fd (AioStreamReader *self,
               int              fd)
@@ -266,13 +277,19 @@ fill_from_fd (AioStreamReader *self,
 
   if (!self->channel->readable)
     return FILL_WAIT;
-  reserve (self, CHUNK_SIZE / 4);
+  reserve (self, fill_size (self));
   do
     n = recv (fd, self->buf + self->end, self->alloc - self->end, 0);
   while (n < 0 && errno == EINTR);
 
   if (n > 0)
     {
+      /* A short read emptied the socket: anything that arrives after it
+       * raises a new edge, so the EAGAIN a second recv() would return is
+       * not needed to know it.
+       */
+      if ((gsize) n < self->alloc - self->end)
+        self->channel->readable = FALSE;
       self->end += n;
       return FILL_DATA;
     }
@@ -306,7 +323,7 @@ fill_from_stream (AioStreamReader *self)
 
   if (self->pollable)
     {
-      reserve (self, CHUNK_SIZE / 4);
+      reserve (self, fill_size (self));
       n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->input),
                                                     self->buf + self->end,
                                                     self->alloc - self->end,

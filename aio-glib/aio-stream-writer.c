@@ -279,6 +279,8 @@ flush (AioStreamWriter *self)
           if (!self->channel->writable)
             break;
           n = send (self->channel->fd, self->buf + self->start, unsent (self), MSG_NOSIGNAL);
+          if (n >= 0 && (gsize) n < unsent (self))
+            self->channel->writable = FALSE;   /* full: the next edge says when */
           if (n >= 0)
             consumed (self, n);
           else if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -426,6 +428,7 @@ write_data (AioStreamWriter  *self,
           len -= n;
           if (len == 0)
             return TRUE;
+          self->channel->writable = FALSE;
         }
       else if (errno == EAGAIN || errno == EWOULDBLOCK)
         self->channel->writable = FALSE;
