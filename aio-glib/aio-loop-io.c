@@ -436,7 +436,7 @@ _aio_loop_watch_edges (AioLoop        *loop,
       return FALSE;
     }
 
-  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
   ev.data.fd = fd;
   if (epoll_ctl (loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
     {
@@ -451,6 +451,26 @@ _aio_loop_watch_edges (AioLoop        *loop,
   watch->edge_data = data;
   loop->n_watched++;
   return TRUE;
+}
+
+/* Writability is watched only while a write waits: otherwise every ACK
+ * of sent data would be an edge, doubling the events of a busy socket.
+ * Adding EPOLLOUT reports it at once if the socket has room already.
+ */
+void
+_aio_loop_watch_edges_out (AioLoop  *loop,
+                           int       fd,
+                           gboolean  want)
+{
+  struct epoll_event ev = { 0, };
+
+  if (fd < 0 || (guint) fd >= loop->n_fds || loop->epfd < 0 ||
+      loop->fds[fd].edge_func == NULL)
+    return;
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (want ? EPOLLOUT : 0);
+  ev.data.fd = fd;
+  if (epoll_ctl (loop->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
+    loop->fds[fd].events = ev.events;
 }
 
 void

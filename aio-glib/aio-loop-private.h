@@ -161,6 +161,10 @@ gboolean  _aio_loop_watch_edges    (AioLoop       *loop,
                                     GError       **error) G_GNUC_INTERNAL;
 void      _aio_loop_unwatch_edges  (AioLoop       *loop,
                                     int            fd) G_GNUC_INTERNAL;
+/* Edge watches start with reading only; writing is added while needed. */
+void      _aio_loop_watch_edges_out (AioLoop      *loop,
+                                     int           fd,
+                                     gboolean      want) G_GNUC_INTERNAL;
 void      _aio_loop_cancel_watch   (AioLoop      *loop,
                                     AioHandle    *handle) G_GNUC_INTERNAL;
 

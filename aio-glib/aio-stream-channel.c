@@ -17,12 +17,19 @@ channel_edges (gpointer data,
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
     {
       channel->readable = TRUE;
+      if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+        channel->peer_closed = TRUE;
       if (channel->reader != NULL)
         _aio_stream_reader_poke (channel->reader);
     }
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
     {
       channel->writable = TRUE;
+      if (channel->out_watched)
+        {
+          channel->out_watched = FALSE;
+          _aio_loop_watch_edges_out (channel->loop, channel->fd, FALSE);
+        }
       if (channel->writer != NULL)
         _aio_stream_writer_poke (channel->writer);
     }
@@ -77,6 +84,17 @@ _aio_stream_channel_new (AioLoop    *loop,
       channel->writable = TRUE;
     }
   return channel;
+}
+
+void
+_aio_stream_channel_blocked_writing (AioStreamChannel *channel)
+{
+  channel->writable = FALSE;
+  if (!channel->out_watched && channel->fd >= 0)
+    {
+      channel->out_watched = TRUE;
+      _aio_loop_watch_edges_out (channel->loop, channel->fd, TRUE);
+    }
 }
 
 AioStreamChannel *

@@ -26,6 +26,8 @@ struct _AioStreamChannel
   guint             readable : 1;
   guint             writable : 1;
   guint             closed : 1;
+  guint             out_watched : 1;
+  guint             peer_closed : 1; /* epoll said the peer ended its side */
   AioStreamReader  *reader;      /* (unowned) (nullable) */
   AioStreamWriter  *writer;      /* (unowned) (nullable) */
 };
@@ -42,6 +44,11 @@ void              _aio_stream_channel_unref  (AioStreamChannel  *channel) G_GNUC
  * reader then reads EOF.  Safe to call twice.
  */
 void              _aio_stream_channel_close  (AioStreamChannel  *channel) G_GNUC_INTERNAL;
+
+/* The socket is full: clears writable, and has epoll report when it has
+ * room again.
+ */
+void              _aio_stream_channel_blocked_writing (AioStreamChannel *channel) G_GNUC_INTERNAL;
 
 /* The channel's hooks into the reader and writer. */
 void  _aio_stream_reader_poke          (AioStreamReader *reader) G_GNUC_INTERNAL;

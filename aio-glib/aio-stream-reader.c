@@ -286,9 +286,11 @@ fill_from_fd (AioStreamReader *self,
     {
       /* A short read emptied the socket: anything that arrives after it
        * raises a new edge, so the EAGAIN a second recv() would return is
-       * not needed to know it.
+       * not needed to know it.  Not so for an end of stream that came
+       * before this read: its edge is spent, and only the next recv()
+       * tells it.
        */
-      if ((gsize) n < self->alloc - self->end)
+      if ((gsize) n < self->alloc - self->end && !self->channel->peer_closed)
         self->channel->readable = FALSE;
       self->end += n;
       return FILL_DATA;

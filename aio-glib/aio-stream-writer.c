@@ -280,11 +280,11 @@ flush (AioStreamWriter *self)
             break;
           n = send (self->channel->fd, self->buf + self->start, unsent (self), MSG_NOSIGNAL);
           if (n >= 0 && (gsize) n < unsent (self))
-            self->channel->writable = FALSE;   /* full: the next edge says when */
+            _aio_stream_channel_blocked_writing (self->channel);
           if (n >= 0)
             consumed (self, n);
           else if (errno == EAGAIN || errno == EWOULDBLOCK)
-            self->channel->writable = FALSE;
+            _aio_stream_channel_blocked_writing (self->channel);
           else if (errno != EINTR)
             {
               int saved = errno;
@@ -428,10 +428,10 @@ write_data (AioStreamWriter  *self,
           len -= n;
           if (len == 0)
             return TRUE;
-          self->channel->writable = FALSE;
+          _aio_stream_channel_blocked_writing (self->channel);
         }
       else if (errno == EAGAIN || errno == EWOULDBLOCK)
-        self->channel->writable = FALSE;
+        _aio_stream_channel_blocked_writing (self->channel);
       else
         {
           int saved = errno;

@@ -614,6 +614,10 @@ server_body (AioTask  *task,
 static void
 test_server (void)
 {
+  g_autoptr(AioTask) warm_up = aio_test_run_task (server_body, NULL);
+  /* What the first run set up for good (the loop's epoll descriptor,
+   * GIO's resolver and worker threads) is not the test's to count.
+   */
   guint fds = count_fds ();
   g_autoptr(AioTask) task = aio_test_run_task (server_body, NULL);
 
