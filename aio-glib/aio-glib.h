@@ -36,5 +36,6 @@
 #include "aio-stream-writer.h"
 #include "aio-streams.h"
 #include "aio-server.h"
+#include "aio-dns.h"
 
 #undef AIO_INSIDE

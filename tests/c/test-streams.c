@@ -702,6 +702,64 @@ test_failing_handler (void)
   g_assert_null (aio_future_dup_error (AIO_FUTURE (task)));
 }
 
+/* -- DNS ----------------------------------------------------------------- */
+
+static void
+dns_body (AioTask  *task,
+          gpointer  data)
+{
+  g_autoptr(GPtrArray) addresses = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) where = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(AioFuture) cancelled = NULL;
+  g_autofree char *name = NULL;
+  GError *error = NULL;
+  gboolean loopback_seen = FALSE;
+  guint i;
+
+  addresses = aio_await_boxed (aio_getaddrinfo ("localhost", 8080), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (addresses->len, >, 0);
+  for (i = 0; i < addresses->len; i++)
+    {
+      GInetSocketAddress *address = addresses->pdata[i];
+
+      g_assert_cmpuint (g_inet_socket_address_get_port (address), ==, 8080);
+      loopback_seen |= g_inet_address_get_is_loopback (g_inet_socket_address_get_address (address));
+    }
+  g_assert_true (loopback_seen);
+  g_clear_pointer (&addresses, g_ptr_array_unref);
+
+  addresses = aio_await_boxed (aio_getaddrinfo ("127.0.0.1", 7), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (addresses->len, ==, 1);
+
+  g_assert_null (aio_await_boxed (aio_getaddrinfo ("no-such-host.invalid", 1), &error));
+  g_assert_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  name = aio_await_string (aio_getnameinfo (where), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (name);
+  g_assert_cmpstr (name, !=, "");
+
+  cancelled = aio_getaddrinfo ("localhost", 1);
+  g_assert_true (aio_future_cancel (cancelled, NULL));
+  g_assert_false (aio_await (g_object_ref (cancelled), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+}
+
+static void
+test_dns (void)
+{
+  g_autoptr(AioTask) task = aio_test_run_task (dns_body, NULL);
+
+  g_assert_null (aio_future_dup_error (AIO_FUTURE (task)));
+  /* The cancelled lookup still calls back from GIO's thread. */
+  aio_test_drain (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -719,6 +777,7 @@ main (int   argc,
   aio_test_add_func ("/aio/streams/server", test_server);
   aio_test_add_func ("/aio/streams/busy-port", test_busy_port);
   aio_test_add_func ("/aio/streams/failing-handler", test_failing_handler);
+  aio_test_add_func ("/aio/streams/dns", test_dns);
 
   return g_test_run ();
 }
