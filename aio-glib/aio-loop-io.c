@@ -166,6 +166,36 @@ sync_epoll (AioLoop    *loop,
   return rc < 0 ? errno : 0;
 }
 
+/* The loop's entry for @fd, made on first use; checks the thread and
+ * that the loop can watch at all.
+ */
+static AioFdWatch *
+watch_slot (AioLoop  *loop,
+            int       fd,
+            GError  **error)
+{
+  if (!_aio_loop_is_owner (loop))
+    {
+      g_set_error (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD,
+                   "File descriptor %d can only be watched from the thread that runs the loop",
+                   fd);
+      return NULL;
+    }
+  if (!ensure_epoll (loop, error))
+    return NULL;
+  if ((guint) fd >= loop->n_fds)
+    {
+      guint n = MAX (64, loop->n_fds);
+
+      while (n <= (guint) fd)
+        n *= 2;
+      loop->fds = g_renew (AioFdWatch, loop->fds, n);
+      memset (loop->fds + loop->n_fds, 0, (n - loop->n_fds) * sizeof (AioFdWatch));
+      loop->n_fds = n;
+    }
+  return &loop->fds[fd];
+}
+
 static void
 drop_handle (AioHandle **slot)
 {
@@ -192,28 +222,9 @@ add_watch (AioLoop        *loop,
   AioHandle *previous;
   int rc;
 
-  if (!_aio_loop_is_owner (loop))
-    {
-      g_set_error (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD,
-                   "File descriptor %d can only be watched from the thread that runs the loop",
-                   fd);
-      goto fail;
-    }
-  if (!ensure_epoll (loop, error))
+  watch = watch_slot (loop, fd, error);
+  if (watch == NULL)
     goto fail;
-
-  if ((guint) fd >= loop->n_fds)
-    {
-      guint n = MAX (64, loop->n_fds);
-
-      while (n <= (guint) fd)
-        n *= 2;
-      loop->fds = g_renew (AioFdWatch, loop->fds, n);
-      memset (loop->fds + loop->n_fds, 0, (n - loop->n_fds) * sizeof (AioFdWatch));
-      loop->n_fds = n;
-    }
-
-  watch = &loop->fds[fd];
   if (watch->edge_func != NULL)
     {
       g_set_error (error, AIO_ERROR, AIO_ERROR_INVALID_STATE,
@@ -409,26 +420,9 @@ _aio_loop_watch_edges (AioLoop        *loop,
 
   g_assert (fd >= 0);
 
-  if (!_aio_loop_is_owner (loop))
-    {
-      g_set_error (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD,
-                   "File descriptor %d can only be watched from the thread that runs the loop",
-                   fd);
-      return FALSE;
-    }
-  if (!ensure_epoll (loop, error))
+  watch = watch_slot (loop, fd, error);
+  if (watch == NULL)
     return FALSE;
-  if ((guint) fd >= loop->n_fds)
-    {
-      guint n = MAX (64, loop->n_fds);
-
-      while (n <= (guint) fd)
-        n *= 2;
-      loop->fds = g_renew (AioFdWatch, loop->fds, n);
-      memset (loop->fds + loop->n_fds, 0, (n - loop->n_fds) * sizeof (AioFdWatch));
-      loop->n_fds = n;
-    }
-  watch = &loop->fds[fd];
   if (watch->events != 0)
     {
       g_set_error (error, AIO_ERROR, AIO_ERROR_INVALID_STATE,
