@@ -67,27 +67,10 @@ struct _AioServer
 G_DEFINE_FINAL_TYPE (AioServer, aio_server, G_TYPE_OBJECT)
 
 static void
-complete_true (GPtrArray *waiters)
-{
-  g_autoptr(GPtrArray) now = g_ptr_array_new_with_free_func (g_object_unref);
-  guint i;
-
-  for (i = 0; i < waiters->len; i++)
-    g_ptr_array_add (now, waiters->pdata[i]);
-  g_ptr_array_set_free_func (waiters, NULL);
-  g_ptr_array_set_size (waiters, 0);
-  g_ptr_array_set_free_func (waiters, g_object_unref);
-
-  for (i = 0; i < now->len; i++)
-    if (!_aio_future_is_done (now->pdata[i]))
-      aio_future_set_boolean (now->pdata[i], TRUE, NULL);
-}
-
-static void
 check_closed (AioServer *self)
 {
   if (!self->serving && g_hash_table_size (self->clients) == 0)
-    complete_true (self->closed_waiters);
+    _aio_stream_waiters_complete (self->closed_waiters, NULL);
 }
 
 /* -- clients -------------------------------------------------------------- */
@@ -673,7 +656,7 @@ aio_server_close (AioServer *self)
   g_ptr_array_set_size (self->listeners, 0);
   if (self->unix_path != NULL)
     unlink (self->unix_path);
-  complete_true (self->forever_waiters);
+  _aio_stream_waiters_complete (self->forever_waiters, NULL);
   check_closed (self);
 }
 
@@ -760,26 +743,6 @@ aio_server_is_serving (AioServer *self)
   return self->serving;
 }
 
-static gboolean
-waiter_cancelled (AioFuture  *future,
-                  const char *msg,
-                  gpointer    data)
-{
-  g_ptr_array_remove_fast (data, future);
-  return TRUE;
-}
-
-static AioFuture *
-add_waiter (AioServer *self,
-            GPtrArray *waiters)
-{
-  AioFuture *future = _aio_future_new_for_loop (self->loop);
-
-  g_ptr_array_add (waiters, g_object_ref (future));
-  _aio_future_set_cancel_hook (future, waiter_cancelled, waiters, NULL);
-  return future;
-}
-
 /**
  * aio_server_wait_closed:
  * @self: an [class@Aio.Server]
@@ -798,7 +761,7 @@ aio_server_wait_closed (AioServer *self)
 
   g_return_val_if_fail (AIO_IS_SERVER (self), NULL);
 
-  future = add_waiter (self, self->closed_waiters);
+  future = _aio_stream_waiters_add (self->closed_waiters, self->loop);
   check_closed (self);
   return future;
 }

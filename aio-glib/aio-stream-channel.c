@@ -3,6 +3,7 @@
 
 #include <sys/epoll.h>
 
+#include "aio-future-private.h"
 #include "aio-stream-private.h"
 
 static void
@@ -135,6 +136,64 @@ _aio_stream_channel_unref (AioStreamChannel *channel)
   g_clear_object (&channel->io_stream);
   g_clear_object (&channel->loop);
   g_free (channel);
+}
+
+void
+_aio_stream_waiters_complete (GPtrArray    *waiters,
+                              const GError *failure)
+{
+  g_autoptr(GPtrArray) now = NULL;
+  guint i;
+
+  if (waiters->len == 0)
+    return;
+  /* Completing may let others add waiters: take the current ones. */
+  now = g_ptr_array_new_with_free_func (g_object_unref);
+  for (i = 0; i < waiters->len; i++)
+    g_ptr_array_add (now, waiters->pdata[i]);
+  g_ptr_array_set_free_func (waiters, NULL);
+  g_ptr_array_set_size (waiters, 0);
+  g_ptr_array_set_free_func (waiters, g_object_unref);
+
+  for (i = 0; i < now->len; i++)
+    {
+      AioFuture *future = now->pdata[i];
+
+      if (_aio_future_is_done (future))
+        continue;
+      if (failure != NULL)
+        _aio_future_complete (future, AIO_FUTURE_FINISHED, NULL, g_error_copy (failure), NULL);
+      else
+        {
+          GValue value = G_VALUE_INIT;
+
+          g_value_init (&value, G_TYPE_BOOLEAN);
+          g_value_set_boolean (&value, TRUE);
+          _aio_future_complete (future, AIO_FUTURE_FINISHED, &value, NULL, NULL);
+        }
+    }
+}
+
+static gboolean
+waiter_cancelled (AioFuture  *future,
+                  const char *msg,
+                  gpointer    data)
+{
+  GPtrArray *waiters = data;
+
+  g_ptr_array_remove_fast (waiters, future);
+  return TRUE;
+}
+
+AioFuture *
+_aio_stream_waiters_add (GPtrArray *waiters,
+                         AioLoop   *loop)
+{
+  AioFuture *future = _aio_future_new_for_loop (loop);
+
+  g_ptr_array_add (waiters, g_object_ref (future));
+  _aio_future_set_cancel_hook (future, waiter_cancelled, waiters, NULL);
+  return future;
 }
 
 AioStreamWriter *

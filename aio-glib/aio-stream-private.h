@@ -50,6 +50,15 @@ void              _aio_stream_channel_close  (AioStreamChannel  *channel) G_GNUC
  */
 void              _aio_stream_channel_blocked_writing (AioStreamChannel *channel) G_GNUC_INTERNAL;
 
+/* Futures waiting on a stream or server state (drain, close, a server's
+ * end), each removed from @waiters if it is cancelled.
+ */
+AioFuture        *_aio_stream_waiters_add      (GPtrArray        *waiters,
+                                                AioLoop          *loop) G_GNUC_INTERNAL;
+/* Ends the futures in @waiters now: with a copy of @failure, or TRUE. */
+void              _aio_stream_waiters_complete (GPtrArray        *waiters,
+                                                const GError     *failure) G_GNUC_INTERNAL;
+
 /* The channel's hooks into the reader and writer. */
 void  _aio_stream_reader_poke          (AioStreamReader *reader) G_GNUC_INTERNAL;
 void  _aio_stream_reader_channel_closed (AioStreamReader *reader) G_GNUC_INTERNAL;

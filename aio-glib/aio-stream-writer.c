@@ -83,42 +83,6 @@ unsent (AioStreamWriter *self)
 }
 
 static void
-complete_all (GPtrArray    *waiters,
-              const GError *failure)
-{
-  g_autoptr(GPtrArray) now = NULL;
-  guint i;
-
-  if (waiters->len == 0)
-    return;
-  /* Completing may let others add waiters: take the current ones. */
-  now = g_ptr_array_new_with_free_func (g_object_unref);
-  for (i = 0; i < waiters->len; i++)
-    g_ptr_array_add (now, waiters->pdata[i]);
-  g_ptr_array_set_free_func (waiters, NULL);
-  g_ptr_array_set_size (waiters, 0);
-  g_ptr_array_set_free_func (waiters, g_object_unref);
-
-  for (i = 0; i < now->len; i++)
-    {
-      AioFuture *future = now->pdata[i];
-
-      if (_aio_future_is_done (future))
-        continue;
-      if (failure != NULL)
-        _aio_future_complete (future, AIO_FUTURE_FINISHED, NULL, g_error_copy (failure), NULL);
-      else
-        {
-          GValue value = G_VALUE_INIT;
-
-          g_value_init (&value, G_TYPE_BOOLEAN);
-          g_value_set_boolean (&value, TRUE);
-          _aio_future_complete (future, AIO_FUTURE_FINISHED, &value, NULL, NULL);
-        }
-    }
-}
-
-static void
 disarm (AioStreamWriter *self)
 {
   if (self->wait_source != NULL)
@@ -149,8 +113,8 @@ static void
 closed_done (AioStreamWriter *self)
 {
   self->closed = TRUE;
-  complete_all (self->drain_waiters, self->error);
-  complete_all (self->close_waiters, NULL);
+  _aio_stream_waiters_complete (self->drain_waiters, self->error);
+  _aio_stream_waiters_complete (self->close_waiters, NULL);
 }
 
 static void
@@ -196,7 +160,7 @@ fail (AioStreamWriter *self,
     g_error_free (error);
   drop_buffer (self);
   disarm (self);
-  complete_all (self->drain_waiters, self->error);
+  _aio_stream_waiters_complete (self->drain_waiters, self->error);
   if (self->closing)
     finish_close (self);
 }
@@ -217,7 +181,7 @@ static void
 sent (AioStreamWriter *self)
 {
   if (buffered (self) <= self->low)
-    complete_all (self->drain_waiters, NULL);
+    _aio_stream_waiters_complete (self->drain_waiters, NULL);
   if (buffered (self) == 0)
     {
       if (self->eof_pending)
@@ -565,28 +529,6 @@ done_future (AioStreamWriter *self,
   return future;
 }
 
-static gboolean
-waiter_cancelled (AioFuture  *future,
-                  const char *msg,
-                  gpointer    data)
-{
-  GPtrArray *waiters = data;
-
-  g_ptr_array_remove_fast (waiters, future);
-  return TRUE;
-}
-
-static AioFuture *
-add_waiter (AioStreamWriter *self,
-            GPtrArray       *waiters)
-{
-  AioFuture *future = _aio_future_new_for_loop (self->loop);
-
-  g_ptr_array_add (waiters, g_object_ref (future));
-  _aio_future_set_cancel_hook (future, waiter_cancelled, waiters, NULL);
-  return future;
-}
-
 /**
  * aio_stream_writer_drain:
  * @self: an [class@Aio.StreamWriter]
@@ -612,7 +554,7 @@ aio_stream_writer_drain (AioStreamWriter *self)
     return done_future (self, g_error_copy (self->error));
   if (buffered (self) <= self->high || self->closed)
     return done_future (self, NULL);
-  return add_waiter (self, self->drain_waiters);
+  return _aio_stream_waiters_add (self->drain_waiters, self->loop);
 }
 
 /**
@@ -716,7 +658,7 @@ aio_stream_writer_abort (AioStreamWriter *self)
 
   self->closing = TRUE;
   drop_buffer (self);
-  complete_all (self->drain_waiters, NULL);
+  _aio_stream_waiters_complete (self->drain_waiters, NULL);
   finish_close (self);
 }
 
@@ -755,7 +697,7 @@ aio_stream_writer_wait_closed (AioStreamWriter *self)
 
   if (self->closed)
     return done_future (self, NULL);
-  return add_waiter (self, self->close_waiters);
+  return _aio_stream_waiters_add (self->close_waiters, self->loop);
 }
 
 /**
@@ -910,7 +852,7 @@ aio_stream_writer_set_write_buffer_limits (AioStreamWriter *self,
   self->high = high;
   self->low = low;
   if (buffered (self) <= self->low)
-    complete_all (self->drain_waiters, NULL);
+    _aio_stream_waiters_complete (self->drain_waiters, NULL);
 }
 
 static void
@@ -924,9 +866,9 @@ aio_stream_writer_dispose (GObject *object)
   if (unsent (self) > 0 && self->error == NULL && !self->writing)
     flush (self);
   disarm (self);
-  complete_all (self->drain_waiters,
+  _aio_stream_waiters_complete (self->drain_waiters,
                 self->error != NULL ? self->error : NULL);
-  complete_all (self->close_waiters, NULL);
+  _aio_stream_waiters_complete (self->close_waiters, NULL);
   G_OBJECT_CLASS (aio_stream_writer_parent_class)->dispose (object);
 }
 
