@@ -32,6 +32,7 @@
 #include "aio-barrier.h"
 #include "aio-queue.h"
 #include "aio-async-generator.h"
+#include "aio-tls-context.h"
 #include "aio-stream-reader.h"
 #include "aio-stream-writer.h"
 #include "aio-streams.h"

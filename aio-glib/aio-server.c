@@ -12,6 +12,8 @@
 #include "aio-enums.h"
 #include "aio-error.h"
 #include "aio-future-private.h"
+#include "aio-gio.h"
+#include "aio-tls-private.h"
 #include "aio-server.h"
 #include "aio-stream-private.h"
 #include "aio-task.h"
@@ -60,6 +62,7 @@ struct _AioServer
   GHashTable     *clients;       /* (owned) AioTask -> (owned) AioStreamWriter */
   GPtrArray      *closed_waiters;  /* (element-type AioFuture) (owned) */
   GPtrArray      *forever_waiters; /* (element-type AioFuture) (owned) */
+  AioTlsContext  *tls;           /* (owned) (nullable) */
   char           *unix_path;     /* (owned) (nullable) removed on close */
   guint           serving : 1;
 };
@@ -96,7 +99,25 @@ client_body (AioTask  *task,
              gpointer  data)
 {
   Client *client = data;
+  GObject *tls = aio_stream_writer_get_extra_info (client->writer, "tls");
 
+  if (tls != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      _aio_tls_handshake_async (G_TLS_CONNECTION (tls),
+                                aio_tls_context_get_handshake_timeout (client->server->tls),
+                                AIO_GIO_ARGS);
+      if (!_aio_tls_handshake_finish (G_TLS_CONNECTION (tls), aio_await_gio (), &error))
+        {
+          /* As asyncio does, a client that fails the handshake is
+           * dropped before the handler sees it.
+           */
+          g_debug ("TLS handshake with a client failed: %s", error->message);
+          aio_stream_writer_abort (client->writer);
+          return;
+        }
+    }
   client->server->func (aio_stream_writer_get_reader (client->writer),
                         client->writer, client->server->user_data);
 }
@@ -127,13 +148,20 @@ start_client (AioServer *self,
               GSocket   *socket)
 {
   g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GTlsConnection) tls = NULL;
   g_autoptr(GError) error = NULL;
   AioStreamWriter *writer;
   Client *client;
   AioTask *task;
 
   connection = g_socket_connection_factory_create_connection (socket);
-  writer = _aio_stream_pair_new (self->loop, G_IO_STREAM (connection), &error);
+  if (self->tls != NULL)
+    {
+      tls = _aio_tls_context_wrap (self->tls, G_IO_STREAM (connection), NULL, &error);
+      writer = tls != NULL ? _aio_stream_pair_new (self->loop, G_IO_STREAM (tls), &error) : NULL;
+    }
+  else
+    writer = _aio_stream_pair_new (self->loop, G_IO_STREAM (connection), &error);
   if (writer == NULL)
     {
       g_warning ("Could not serve a client: %s", error->message);
@@ -327,6 +355,7 @@ aio_server_finalize (GObject *object)
   g_ptr_array_unref (self->closed_waiters);
   g_ptr_array_unref (self->forever_waiters);
   g_free (self->unix_path);
+  g_clear_object (&self->tls);
   if (self->destroy != NULL)
     self->destroy (self->user_data);
   g_clear_object (&self->loop);
@@ -506,6 +535,9 @@ resolved (GObject      *source,
  * @port: the TCP port; 0 picks a free one (see [method@Aio.Server.get_port])
  * @backlog: the listen queue length; 0 or less for asyncio's 100
  * @flags: options
+ * @tls: (nullable): a server [class@Aio.TlsContext] to serve TLS; each
+ *   client's handshake is done (within the context's timeout) before
+ *   @func sees it, and a client that fails it is dropped
  *
  * Starts a TCP server, as asyncio's `start_server()`: listens on every
  * address of @host, and runs @func in a new task for each connection.
@@ -524,15 +556,19 @@ aio_start_server_full (AioClientFunc   func,
                        const char     *host,
                        guint16         port,
                        int             backlog,
-                       AioServerFlags  flags)
+                       AioServerFlags  flags,
+                       AioTlsContext  *tls)
 {
   AioServer *self;
   GError *error = NULL;
   g_autoptr(GInetAddress) literal = NULL;
 
   g_return_val_if_fail (func != NULL, NULL);
+  g_return_val_if_fail (tls == NULL || aio_tls_context_is_server (tls), NULL);
 
   self = server_new (func, user_data, destroy);
+  if (tls != NULL)
+    self->tls = g_object_ref (tls);
   if (backlog <= 0)
     backlog = DEFAULT_BACKLOG;
 
@@ -595,7 +631,7 @@ aio_start_server (AioClientFunc   func,
                   const char     *host,
                   guint16         port)
 {
-  return aio_start_server_full (func, user_data, destroy, host, port, 0, AIO_SERVER_NONE);
+  return aio_start_server_full (func, user_data, destroy, host, port, 0, AIO_SERVER_NONE, NULL);
 }
 
 /**

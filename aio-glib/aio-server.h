@@ -10,6 +10,7 @@
 #include "aio-future.h"
 #include "aio-stream-reader.h"
 #include "aio-stream-writer.h"
+#include "aio-tls-context.h"
 
 G_BEGIN_DECLS
 
@@ -64,7 +65,8 @@ AioFuture *aio_start_server_full     (AioClientFunc    func,
                                       const char      *host,
                                       guint16          port,
                                       int              backlog,
-                                      AioServerFlags   flags) G_GNUC_WARN_UNUSED_RESULT;
+                                      AioServerFlags   flags,
+                                      AioTlsContext   *tls) G_GNUC_WARN_UNUSED_RESULT;
 AIO_AVAILABLE_IN_1_0
 AioFuture *aio_start_unix_server     (AioClientFunc    func,
                                       gpointer         user_data,

@@ -98,6 +98,25 @@ _aio_stream_channel_blocked_writing (AioStreamChannel *channel)
     }
 }
 
+void
+_aio_stream_channel_upgrade (AioStreamChannel *channel,
+                             GIOStream        *io_stream)
+{
+  g_return_if_fail (!channel->closed);
+
+  if (channel->fd >= 0)
+    {
+      _aio_loop_unwatch_edges (channel->loop, channel->fd);
+      channel->fd = -1;
+      channel->out_watched = FALSE;
+    }
+  g_set_object (&channel->io_stream, io_stream);
+  if (channel->reader != NULL)
+    _aio_stream_reader_use_channel_stream (channel->reader);
+  if (channel->writer != NULL)
+    _aio_stream_writer_use_channel_stream (channel->writer);
+}
+
 AioStreamChannel *
 _aio_stream_channel_ref (AioStreamChannel *channel)
 {
@@ -118,10 +137,22 @@ _aio_stream_channel_close (AioStreamChannel *channel)
       channel->fd = -1;
     }
   /* Closing a socket connection does not block; a TLS connection's
-   * close_notify is sent by the writer before it gets here.
+   * close_notify is sent by the writer before it gets here (or not at
+   * all, after an error or an abort).
    */
   if (channel->io_stream != NULL && !g_io_stream_is_closed (channel->io_stream))
-    g_io_stream_close (channel->io_stream, NULL, NULL);
+    {
+      if (G_IS_TLS_CONNECTION (channel->io_stream))
+        {
+          g_autoptr(GIOStream) base = NULL;
+
+          /* Without its socket, the TLS close does not wait to send. */
+          g_object_get (channel->io_stream, "base-io-stream", &base, NULL);
+          if (base != NULL)
+            g_io_stream_close (base, NULL, NULL);
+        }
+      g_io_stream_close (channel->io_stream, NULL, NULL);
+    }
   if (channel->reader != NULL)
     _aio_stream_reader_channel_closed (channel->reader);
 }

@@ -45,6 +45,13 @@ void              _aio_stream_channel_unref  (AioStreamChannel  *channel) G_GNUC
  */
 void              _aio_stream_channel_close  (AioStreamChannel  *channel) G_GNUC_INTERNAL;
 
+/* Moves the reader and writer onto @io_stream, a TLS connection over the
+ * channel's: the descriptor leaves the fast path (its edge watch ends),
+ * and both sides use @io_stream's pollable streams.
+ */
+void              _aio_stream_channel_upgrade (AioStreamChannel *channel,
+                                               GIOStream        *io_stream) G_GNUC_INTERNAL;
+
 /* The socket is full: clears writable, and has epoll report when it has
  * room again.
  */
@@ -63,6 +70,15 @@ void              _aio_stream_waiters_complete (GPtrArray        *waiters,
 void  _aio_stream_reader_poke          (AioStreamReader *reader) G_GNUC_INTERNAL;
 void  _aio_stream_reader_channel_closed (AioStreamReader *reader) G_GNUC_INTERNAL;
 void  _aio_stream_writer_poke          (AioStreamWriter *writer) G_GNUC_INTERNAL;
+/* Switch to the channel's (new) GIOStream. */
+void  _aio_stream_reader_use_channel_stream (AioStreamReader *reader) G_GNUC_INTERNAL;
+void  _aio_stream_writer_use_channel_stream (AioStreamWriter *writer) G_GNUC_INTERNAL;
+/* Whether an async read holds the reader's stream: no upgrade then. */
+gboolean _aio_stream_reader_is_reading (AioStreamReader *reader) G_GNUC_INTERNAL;
+/* Fails as a write would: wrong thread, closing, an earlier error. */
+gboolean _aio_stream_writer_check     (AioStreamWriter  *writer,
+                                       GError          **error) G_GNUC_INTERNAL;
+AioStreamChannel *_aio_stream_writer_get_channel (AioStreamWriter *writer) G_GNUC_INTERNAL;
 
 AioStreamReader *_aio_stream_reader_new_for_channel (AioStreamChannel *channel) G_GNUC_INTERNAL;
 AioStreamWriter *_aio_stream_writer_new_for_channel (AioStreamChannel *channel,

@@ -686,6 +686,24 @@ use_input (AioStreamReader *self,
                    g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (input));
 }
 
+void
+_aio_stream_reader_use_channel_stream (AioStreamReader *self)
+{
+  g_return_if_fail (self->chunk == NULL);
+
+  disarm (self);
+  g_clear_object (&self->input);
+  use_input (self, g_io_stream_get_input_stream (self->channel->io_stream));
+  /* A read waiting on the descriptor now waits on the new stream. */
+  _aio_stream_reader_poke (self);
+}
+
+gboolean
+_aio_stream_reader_is_reading (AioStreamReader *self)
+{
+  return self->chunk != NULL;
+}
+
 AioStreamReader *
 _aio_stream_reader_new_for_channel (AioStreamChannel *channel)
 {

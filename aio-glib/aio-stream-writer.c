@@ -130,6 +130,22 @@ output_closed (GObject      *source,
 }
 
 static void
+tls_closed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AioStreamWriter *self = user_data;
+
+  /* A peer that left first makes close_notify fail: the connection is
+   * closed all the same.
+   */
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  _aio_stream_channel_close (self->channel);
+  closed_done (self);
+  g_object_unref (self);
+}
+
+static void
 finish_close (AioStreamWriter *self)
 {
   if (self->close_started)
@@ -138,7 +154,13 @@ finish_close (AioStreamWriter *self)
   disarm (self);
   drop_buffer (self);
 
-  if (self->channel != NULL)
+  if (self->channel != NULL && self->error == NULL &&
+      G_IS_TLS_CONNECTION (self->channel->io_stream) &&
+      !g_io_stream_is_closed (self->channel->io_stream))
+    /* close_notify goes out without blocking the loop. */
+    g_io_stream_close_async (self->channel->io_stream, G_PRIORITY_DEFAULT, NULL,
+                             tls_closed, g_object_ref (self));
+  else if (self->channel != NULL)
     {
       _aio_stream_channel_close (self->channel);
       closed_done (self);
@@ -312,9 +334,9 @@ _aio_stream_writer_poke (AioStreamWriter *self)
     flush (self);
 }
 
-static gboolean
-check_writable (AioStreamWriter  *self,
-                GError          **error)
+gboolean
+_aio_stream_writer_check (AioStreamWriter  *self,
+                          GError          **error)
 {
   if (!_aio_loop_is_owner (self->loop))
     {
@@ -371,7 +393,7 @@ write_data (AioStreamWriter  *self,
             gsize             len,
             GError          **error)
 {
-  if (!check_writable (self, error))
+  if (!_aio_stream_writer_check (self, error))
     return FALSE;
   if (len == 0)
     return TRUE;
@@ -497,7 +519,7 @@ aio_stream_writer_writelines (AioStreamWriter  *self,
   g_return_val_if_fail (lines != NULL || n_lines == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_writable (self, error))
+  if (!_aio_stream_writer_check (self, error))
     return FALSE;
   for (i = 0; i < n_lines; i++)
     {
@@ -608,7 +630,7 @@ aio_stream_writer_write_eof (AioStreamWriter  *self,
     }
   if (self->eof_pending || self->eof_written)
     return TRUE;
-  if (!check_writable (self, error))
+  if (!_aio_stream_writer_check (self, error))
     return FALSE;
   if (buffered (self) > 0)
     self->eof_pending = TRUE;
@@ -918,6 +940,23 @@ use_output (AioStreamWriter *self,
   self->output = g_object_ref (output);
   self->pollable = G_IS_POLLABLE_OUTPUT_STREAM (output) &&
                    g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (output));
+}
+
+void
+_aio_stream_writer_use_channel_stream (AioStreamWriter *self)
+{
+  g_return_if_fail (!self->writing);
+
+  disarm (self);
+  g_clear_object (&self->output);
+  use_output (self, g_io_stream_get_output_stream (self->channel->io_stream));
+  _aio_stream_writer_poke (self);
+}
+
+AioStreamChannel *
+_aio_stream_writer_get_channel (AioStreamWriter *self)
+{
+  return self->channel;
 }
 
 AioStreamWriter *

@@ -9,6 +9,7 @@
 
 #include "aio-future.h"
 #include "aio-stream-reader.h"
+#include "aio-tls-context.h"
 
 G_BEGIN_DECLS
 
@@ -60,5 +61,10 @@ AIO_AVAILABLE_IN_1_0
 void             aio_stream_writer_set_write_buffer_limits (AioStreamWriter *self,
                                                             gsize            high,
                                                             gsize            low);
+
+AIO_AVAILABLE_IN_1_0
+AioFuture       *aio_stream_writer_start_tls          (AioStreamWriter  *self,
+                                                       AioTlsContext    *tls,
+                                                       const char       *server_hostname) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "aio-stream-reader.h"
 #include "aio-stream-writer.h"
+#include "aio-tls-context.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,10 @@ AioFuture       *aio_open_connection       (const char        *host,
 AIO_AVAILABLE_IN_1_0
 AioFuture       *aio_open_connection_full  (GSocketClient     *client,
                                             GSocketConnectable *connectable) G_GNUC_WARN_UNUSED_RESULT;
+AIO_AVAILABLE_IN_1_0
+AioFuture       *aio_open_connection_tls   (const char        *host,
+                                            guint16            port,
+                                            AioTlsContext     *tls) G_GNUC_WARN_UNUSED_RESULT;
 AIO_AVAILABLE_IN_1_0
 AioFuture       *aio_open_unix_connection  (const char        *path) G_GNUC_WARN_UNUSED_RESULT;
 AIO_AVAILABLE_IN_1_0

@@ -257,7 +257,7 @@ aio_main (AioTask  *task,
 
   server = aio_await_object (aio_start_server_full (aio_echo, NULL, NULL, "127.0.0.1",
                                                     GPOINTER_TO_INT (data), 1024,
-                                                    AIO_SERVER_NONE), &error);
+                                                    AIO_SERVER_NONE, NULL), &error);
   if (server == NULL)
     g_error ("listen: %s", error->message);
   g_unix_signal_add (SIGTERM, close_server, server);

@@ -9,7 +9,8 @@ AIO_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AIO_BUILD_ROOT=${AIO_BUILD_ROOT:-$AIO_SOURCE_DIR/builddir}
 
 # Debian 12 packages, by what needs them.
-AIO_PACKAGES_BUILD=(gcc libc6-dev meson ninja-build pkg-config python3 libglib2.0-dev)
+AIO_PACKAGES_BUILD=(gcc libc6-dev meson ninja-build pkg-config python3 libglib2.0-dev
+                    glib-networking openssl)
 AIO_PACKAGES_INTROSPECTION=(gobject-introspection libgirepository1.0-dev)
 AIO_PACKAGES_BINDINGS=(valac python3-gi python3-pytest gjs
                        xvfb xauth gir1.2-gtk-4.0)

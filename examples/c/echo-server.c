@@ -55,7 +55,8 @@ serve (AioTask  *task,
   server = aio_await_object (aio_start_server_full (echo_client, NULL, NULL,
                                                     worker->host, worker->port, 0,
                                                     worker->reuse_port ? AIO_SERVER_REUSE_PORT
-                                                                       : AIO_SERVER_NONE),
+                                                                       : AIO_SERVER_NONE,
+                                                    NULL),
                              &worker->error);
   g_mutex_lock (worker->mutex);
   worker->server = server;
