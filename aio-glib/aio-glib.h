@@ -38,5 +38,7 @@
 #include "aio-streams.h"
 #include "aio-server.h"
 #include "aio-dns.h"
+#include "aio-datagram.h"
+#include "aio-datagram-endpoint.h"
 
 #undef AIO_INSIDE

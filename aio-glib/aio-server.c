@@ -15,6 +15,7 @@
 #include "aio-gio.h"
 #include "aio-tls-private.h"
 #include "aio-server.h"
+#include "aio-socket-private.h"
 #include "aio-stream-private.h"
 #include "aio-task.h"
 
@@ -260,35 +261,10 @@ bind_socket (GSocket         *socket,
              GSocketAddress  *address,
              GError         **error)
 {
-  struct sockaddr_storage native;
-  gsize len = g_socket_address_get_native_size (address);
-  int fd = g_socket_get_fd (socket);
-
   if (g_socket_address_get_family (address) != G_SOCKET_FAMILY_UNIX &&
       !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, error))
     return FALSE;
-  if (!g_socket_address_to_native (address, &native, sizeof native, error))
-    return FALSE;
-  if (bind (fd, (struct sockaddr *) &native, len) < 0)
-    {
-      int saved = errno;
-      g_autofree char *where = NULL;
-
-      if (G_IS_INET_SOCKET_ADDRESS (address))
-        {
-          g_autofree char *ip =
-            g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-
-          where = g_strdup_printf ("%s:%u", ip,
-                                   g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
-        }
-      else
-        where = g_strdup (g_unix_socket_address_get_path (G_UNIX_SOCKET_ADDRESS (address)));
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Error binding to address %s: %s", where, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  return _aio_socket_bind (socket, address, error);
 }
 
 static gboolean

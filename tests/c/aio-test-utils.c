@@ -121,3 +121,16 @@ aio_test_add_func (const char *testpath,
   checked_tests[n_checked_tests] = test_func;
   g_test_add_data_func (testpath, &checked_tests[n_checked_tests++], run_checked_test);
 }
+
+guint
+aio_test_count_fds (void)
+{
+  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  g_dir_close (dir);
+  return n;
+}

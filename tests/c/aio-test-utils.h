@@ -49,4 +49,7 @@ void     aio_test_assert_no_tasks  (AioLoop        *loop);
 void     aio_test_add_func         (const char     *testpath,
                                     GTestFunc       test_func);
 
+/* The descriptors the process has open, to check a test leaves none. */
+guint    aio_test_count_fds        (void);
+
 G_END_DECLS

@@ -2,7 +2,6 @@
 /* AioStreamReader, AioStreamWriter, connections and servers. */
 #include "config.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,19 +13,6 @@
 
 #include "aio-glib.h"
 #include "aio-test-utils.h"
-
-static guint
-count_fds (void)
-{
-  DIR *dir = opendir ("/proc/self/fd");
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (readdir (dir) != NULL)
-    n++;
-  closedir (dir);
-  return n;
-}
 
 /* A connected pair: the writer (and its reader) on one end, a plain
  * descriptor the test drives by hand on the other.
@@ -625,14 +611,14 @@ test_server (void)
   /* What the first run set up for good (the loop's epoll descriptor,
    * GIO's resolver and worker threads) is not the test's to count.
    */
-  guint fds = count_fds ();
+  guint fds = aio_test_count_fds ();
   g_autoptr(AioTask) task = aio_test_run_task (server_body, NULL);
 
   g_assert_true (aio_future_done (AIO_FUTURE (task)));
   g_assert_null (aio_future_dup_error (AIO_FUTURE (task)));
   g_clear_object (&task);
   aio_test_drain (NULL);
-  g_assert_cmpuint (count_fds (), ==, fds);
+  g_assert_cmpuint (aio_test_count_fds (), ==, fds);
 }
 
 static void
