@@ -12,6 +12,7 @@
 #include "aio-enums.h"
 #include "aio-error.h"
 #include "aio-future-private.h"
+#include "aio-await.h"
 #include "aio-gio.h"
 #include "aio-tls-private.h"
 #include "aio-server.h"
@@ -55,7 +56,8 @@ struct _AioServer
   GObject         parent_instance;
 
   AioLoop        *loop;          /* (owned) */
-  AioClientFunc   func;
+  AioClientFunc   func;          /* a coroutine handler, or */
+  AioClientStartFunc start;      /* a stackless one */
   gpointer        user_data;
   GDestroyNotify  destroy;
   GPtrArray      *listeners;     /* (element-type Listener) (owned) */
@@ -79,10 +81,18 @@ check_closed (AioServer *self)
 
 /* -- clients -------------------------------------------------------------- */
 
+typedef enum
+{
+  CLIENT_STARTING,
+  CLIENT_HANDSHAKING,
+  CLIENT_SERVING,
+} ClientStage;
+
 typedef struct
 {
   AioServer       *server;   /* (owned) */
   AioStreamWriter *writer;   /* (owned) */
+  ClientStage      stage;    /* of a stackless handler */
 } Client;
 
 static void
@@ -95,32 +105,95 @@ client_free (gpointer data)
   g_free (client);
 }
 
+/* A client of a TLS server first shakes hands; NULL for a plain one. */
+static AioFuture *
+client_handshake (Client *client)
+{
+  GObject *tls = aio_stream_writer_get_extra_info (client->writer, "tls");
+
+  if (tls == NULL)
+    return NULL;
+  return _aio_tls_handshake (G_TLS_CONNECTION (tls),
+                             aio_tls_context_get_handshake_timeout (client->server->tls),
+                             client->server->loop);
+}
+
+/* As asyncio does, a client that fails the handshake is dropped before
+ * the handler sees it; a cancellation is the task's own outcome.
+ */
+static gboolean
+client_shook_hands (Client   *client,
+                    AioTask  *task,
+                    GError   *error)
+{
+  if (error == NULL)
+    return TRUE;
+  g_debug ("TLS handshake with a client failed: %s", error->message);
+  aio_stream_writer_abort (client->writer);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    aio_task_return_error (task, error);
+  else
+    g_error_free (error);
+  return FALSE;
+}
+
 static void
 client_body (AioTask  *task,
              gpointer  data)
 {
   Client *client = data;
-  GObject *tls = aio_stream_writer_get_extra_info (client->writer, "tls");
+  AioFuture *handshake = client_handshake (client);
+  GError *error = NULL;
 
-  if (tls != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      _aio_tls_handshake_async (G_TLS_CONNECTION (tls),
-                                aio_tls_context_get_handshake_timeout (client->server->tls),
-                                AIO_GIO_ARGS);
-      if (!_aio_tls_handshake_finish (G_TLS_CONNECTION (tls), aio_await_gio (), &error))
-        {
-          /* As asyncio does, a client that fails the handshake is
-           * dropped before the handler sees it.
-           */
-          g_debug ("TLS handshake with a client failed: %s", error->message);
-          aio_stream_writer_abort (client->writer);
-          return;
-        }
-    }
+  if (handshake != NULL && !client_shook_hands (client, task,
+                                                aio_await (handshake, &error) ? NULL : error))
+    return;
   client->server->func (aio_stream_writer_get_reader (client->writer),
                         client->writer, client->server->user_data);
+}
+
+/* The stackless form: the handshake, then the future the handler
+ * returned, each awaited by returning it.
+ */
+static AioFuture *
+client_step (AioTask   *task,
+             AioFuture *awaited,
+             gpointer   data)
+{
+  Client *client = data;
+  GError *error = NULL;
+
+  switch (client->stage)
+    {
+    case CLIENT_STARTING:
+      if (awaited != NULL)
+        {
+          /* Cancelled before it started. */
+          aio_future_propagate (awaited, &error);
+          aio_task_return_error (task, error);
+          return NULL;
+        }
+      client->stage = CLIENT_HANDSHAKING;
+      awaited = client_handshake (client);
+      if (awaited != NULL)
+        return awaited;
+      G_GNUC_FALLTHROUGH;
+
+    case CLIENT_HANDSHAKING:
+      if (awaited != NULL &&
+          !client_shook_hands (client, task, aio_future_propagate (awaited, &error) ? NULL : error))
+        return NULL;
+      client->stage = CLIENT_SERVING;
+      return client->server->start (aio_stream_writer_get_reader (client->writer),
+                                    client->writer, client->server->user_data);
+
+    case CLIENT_SERVING:
+    default:
+      /* The handler's outcome is the client task's. */
+      if (!aio_future_propagate (awaited, &error))
+        aio_task_return_error (task, error);
+      return NULL;
+    }
 }
 
 static void
@@ -172,7 +245,10 @@ start_client (AioServer *self,
   client = g_new0 (Client, 1);
   client->server = g_object_ref (self);
   client->writer = g_object_ref (writer);
-  task = aio_task_new_full (self->loop, "client", 0, client_body, client, client_free);
+  if (self->func != NULL)
+    task = aio_task_new_full (self->loop, "client", 0, client_body, client, client_free);
+  else
+    task = aio_task_new_stackless (self->loop, "client", client_step, client, client_free);
   g_hash_table_insert (self->clients, task, writer);
   aio_future_add_done_callback (AIO_FUTURE (task), client_done, g_object_ref (self),
                                 g_object_unref);
@@ -360,14 +436,16 @@ aio_server_init (AioServer *self)
 }
 
 static AioServer *
-server_new (AioClientFunc  func,
-            gpointer       user_data,
-            GDestroyNotify destroy)
+server_new (AioClientFunc       func,
+            AioClientStartFunc  start,
+            gpointer            user_data,
+            GDestroyNotify      destroy)
 {
   AioServer *self = g_object_new (AIO_TYPE_SERVER, NULL);
 
   self->loop = g_object_ref (_aio_loop_get_current ());
   self->func = func;
+  self->start = start;
   self->user_data = user_data;
   self->destroy = destroy;
   return self;
@@ -500,49 +578,18 @@ resolved (GObject      *source,
   g_free (resolve);
 }
 
-/**
- * aio_start_server_full:
- * @func: (scope notified) (closure user_data) (destroy destroy): serves
- *   each client, in a task of its own
- * @user_data: data for @func
- * @destroy: (nullable): frees @user_data when the server is finalized
- * @host: (nullable): the address or host name to listen on; %NULL or `""`
- *   for every interface, IPv4 and IPv6
- * @port: the TCP port; 0 picks a free one (see [method@Aio.Server.get_port])
- * @backlog: the listen queue length; 0 or less for asyncio's 100
- * @flags: options
- * @tls: (nullable): a server [class@Aio.TlsContext] to serve TLS; each
- *   client's handshake is done (within the context's timeout) before
- *   @func sees it, and a client that fails it is dropped
- *
- * Starts a TCP server, as asyncio's `start_server()`: listens on every
- * address of @host, and runs @func in a new task for each connection.
- * A host name is resolved with [class@Gio.Resolver] first; an address
- * (or %NULL) listens at once.  Fails with GIO's error, such as
- * %G_IO_ERROR_ADDRESS_IN_USE.
- *
- * Returns: (transfer full): a future for the [class@Aio.Server]
- *
- * Since: 1.0
- */
-AioFuture *
-aio_start_server_full (AioClientFunc   func,
-                       gpointer        user_data,
-                       GDestroyNotify  destroy,
-                       const char     *host,
-                       guint16         port,
-                       int             backlog,
-                       AioServerFlags  flags,
-                       AioTlsContext  *tls)
+/* Listens on every address of @host for @self, whichever its handler. */
+static AioFuture *
+start_tcp_server (AioServer      *self,
+                  const char     *host,
+                  guint16         port,
+                  int             backlog,
+                  AioServerFlags  flags,
+                  AioTlsContext  *tls)
 {
-  AioServer *self;
   GError *error = NULL;
   g_autoptr(GInetAddress) literal = NULL;
 
-  g_return_val_if_fail (func != NULL, NULL);
-  g_return_val_if_fail (tls == NULL || aio_tls_context_is_server (tls), NULL);
-
-  self = server_new (func, user_data, destroy);
   if (tls != NULL)
     self->tls = g_object_ref (tls);
   if (backlog <= 0)
@@ -584,7 +631,93 @@ aio_start_server_full (AioClientFunc   func,
 }
 
 /**
- * aio_start_server:
+ * aio_start_server_full: (skip)
+ * @func: (scope notified) (closure user_data) (destroy destroy): serves
+ *   each client, in a task of its own
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when the server is finalized
+ * @host: (nullable): the address or host name to listen on; %NULL or `""`
+ *   for every interface, IPv4 and IPv6
+ * @port: the TCP port; 0 picks a free one (see [method@Aio.Server.get_port])
+ * @backlog: the listen queue length; 0 or less for asyncio's 100
+ * @flags: options
+ * @tls: (nullable): a server [class@Aio.TlsContext] to serve TLS; each
+ *   client's handshake is done (within the context's timeout) before
+ *   @func sees it, and a client that fails it is dropped
+ *
+ * Starts a TCP server, as asyncio's `start_server()`: listens on every
+ * address of @host, and runs @func in a new task for each connection.
+ * A host name is resolved with [class@Gio.Resolver] first; an address
+ * (or %NULL) listens at once.  Fails with GIO's error, such as
+ * %G_IO_ERROR_ADDRESS_IN_USE.
+ *
+ * Returns: (transfer full): a future for the [class@Aio.Server]
+ *
+ * Since: 1.0
+ */
+AioFuture *
+aio_start_server_full (AioClientFunc   func,
+                       gpointer        user_data,
+                       GDestroyNotify  destroy,
+                       const char     *host,
+                       guint16         port,
+                       int             backlog,
+                       AioServerFlags  flags,
+                       AioTlsContext  *tls)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+  g_return_val_if_fail (tls == NULL || AIO_IS_TLS_CONTEXT (tls), NULL);
+  g_return_val_if_fail (tls == NULL || aio_tls_context_is_server (tls), NULL);
+
+  return start_tcp_server (server_new (func, NULL, user_data, destroy),
+                           host, port, backlog, flags, tls);
+}
+
+/**
+ * aio_start_server_stackless:
+ * @start: (scope notified) (closure user_data) (destroy destroy): starts
+ *   serving each client and returns what to wait for
+ * @user_data: data for @start
+ * @destroy: (nullable): frees @user_data when the server is finalized
+ * @host: (nullable): the address or host name to listen on; %NULL or `""`
+ *   for every interface, IPv4 and IPv6
+ * @port: the TCP port; 0 picks a free one (see [method@Aio.Server.get_port])
+ * @backlog: the listen queue length; 0 or less for asyncio's 100
+ * @flags: options
+ * @tls: (nullable): a server [class@Aio.TlsContext] to serve TLS, as for
+ *   [func@Aio.start_server_full]
+ *
+ * Starts a TCP server as [func@Aio.start_server_full] does, with a handler
+ * that does not need a C coroutine: each client still runs in a task of
+ * its own, a stackless one, which calls @start once the client is
+ * connected (and its handshake done) and then waits for the future @start
+ * returned.  That future's outcome is the client task's; see
+ * [callback@Aio.ClientStartFunc].
+ *
+ * Returns: (transfer full): a future for the [class@Aio.Server]
+ *
+ * Since: 1.0
+ */
+AioFuture *
+aio_start_server_stackless (AioClientStartFunc  start,
+                            gpointer            user_data,
+                            GDestroyNotify      destroy,
+                            const char         *host,
+                            guint16             port,
+                            int                 backlog,
+                            AioServerFlags      flags,
+                            AioTlsContext      *tls)
+{
+  g_return_val_if_fail (start != NULL, NULL);
+  g_return_val_if_fail (tls == NULL || AIO_IS_TLS_CONTEXT (tls), NULL);
+  g_return_val_if_fail (tls == NULL || aio_tls_context_is_server (tls), NULL);
+
+  return start_tcp_server (server_new (NULL, start, user_data, destroy),
+                           host, port, backlog, flags, tls);
+}
+
+/**
+ * aio_start_server: (skip)
  * @func: (scope notified) (closure user_data) (destroy destroy): serves
  *   each client, in a task of its own
  * @user_data: data for @func
@@ -610,8 +743,24 @@ aio_start_server (AioClientFunc   func,
   return aio_start_server_full (func, user_data, destroy, host, port, 0, AIO_SERVER_NONE, NULL);
 }
 
+static AioFuture *
+start_unix_server (AioServer  *self,
+                   const char *path)
+{
+  g_autoptr(GSocketAddress) address = NULL;
+  GError *error = NULL;
+  struct stat st;
+
+  if (stat (path, &st) == 0 && S_ISSOCK (st.st_mode))
+    unlink (path);
+  address = g_unix_socket_address_new (path);
+  if (listen_on (self, address, DEFAULT_BACKLOG, AIO_SERVER_NONE, FALSE, &error))
+    self->unix_path = g_strdup (path);
+  return server_future (self, error);
+}
+
 /**
- * aio_start_unix_server:
+ * aio_start_unix_server: (skip)
  * @func: (scope notified) (closure user_data) (destroy destroy): serves
  *   each client, in a task of its own
  * @user_data: data for @func
@@ -631,21 +780,134 @@ aio_start_unix_server (AioClientFunc   func,
                        GDestroyNotify  destroy,
                        const char     *path)
 {
-  g_autoptr(GSocketAddress) address = NULL;
-  AioServer *self;
-  GError *error = NULL;
-  struct stat st;
-
   g_return_val_if_fail (func != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  self = server_new (func, user_data, destroy);
-  if (stat (path, &st) == 0 && S_ISSOCK (st.st_mode))
-    unlink (path);
-  address = g_unix_socket_address_new (path);
-  if (listen_on (self, address, DEFAULT_BACKLOG, AIO_SERVER_NONE, FALSE, &error))
-    self->unix_path = g_strdup (path);
-  return server_future (self, error);
+  return start_unix_server (server_new (func, NULL, user_data, destroy), path);
+}
+
+/**
+ * aio_start_unix_server_stackless:
+ * @start: (scope notified) (closure user_data) (destroy destroy): starts
+ *   serving each client and returns what to wait for
+ * @user_data: data for @start
+ * @destroy: (nullable): frees @user_data when the server is finalized
+ * @path: the socket's path, as for [func@Aio.start_unix_server]
+ *
+ * Starts a Unix domain socket server whose handler does not need a C
+ * coroutine, as [func@Aio.start_server_stackless] does for TCP.
+ *
+ * Returns: (transfer full): a future for the [class@Aio.Server]
+ *
+ * Since: 1.0
+ */
+AioFuture *
+aio_start_unix_server_stackless (AioClientStartFunc  start,
+                                 gpointer            user_data,
+                                 GDestroyNotify      destroy,
+                                 const char         *path)
+{
+  g_return_val_if_fail (start != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return start_unix_server (server_new (NULL, start, user_data, destroy), path);
+}
+
+static AioFuture *
+invoke_client_closure (AioStreamReader *reader,
+                       AioStreamWriter *writer,
+                       gpointer         user_data)
+{
+  GClosure *closure = user_data;
+  GValue params[2] = { G_VALUE_INIT, G_VALUE_INIT };
+  GValue next = G_VALUE_INIT;
+  AioFuture *future;
+
+  g_value_init (&params[0], AIO_TYPE_STREAM_READER);
+  g_value_set_object (&params[0], reader);
+  g_value_init (&params[1], AIO_TYPE_STREAM_WRITER);
+  g_value_set_object (&params[1], writer);
+  g_value_init (&next, AIO_TYPE_FUTURE);
+
+  g_closure_invoke (closure, &next, G_N_ELEMENTS (params), params, NULL);
+
+  future = g_value_dup_object (&next);
+  g_value_unset (&next);
+  g_value_unset (&params[1]);
+  g_value_unset (&params[0]);
+  return future;
+}
+
+static GClosure *
+take_closure (GClosure *closure)
+{
+  g_closure_ref (closure);
+  g_closure_sink (closure);
+  if (G_CLOSURE_NEEDS_MARSHAL (closure))
+    g_closure_set_marshal (closure, g_cclosure_marshal_generic);
+  return closure;
+}
+
+/**
+ * aio_start_server_closure: (rename-to aio_start_server)
+ * @handler: (transfer none): called with each client's
+ *   [class@Aio.StreamReader] and [class@Aio.StreamWriter]; returns the
+ *   [class@Aio.Future] (a task running the binding's coroutine, say) that
+ *   serves the client, or %NULL when it is done already
+ * @host: (nullable): the address or host name to listen on; %NULL or `""`
+ *   for every interface, IPv4 and IPv6
+ * @port: the TCP port; 0 picks a free one (see [method@Aio.Server.get_port])
+ * @backlog: the listen queue length; 0 or less for asyncio's 100
+ * @flags: options
+ * @tls: (nullable): a server [class@Aio.TlsContext] to serve TLS
+ *
+ * Like [func@Aio.start_server_stackless], with the handler as a
+ * [struct@GObject.Closure]: the form language bindings use, where it is
+ * called `start_server`.  The closure is referenced (and sunk) until the
+ * server is finalized.
+ *
+ * Returns: (transfer full): a future for the [class@Aio.Server]
+ *
+ * Since: 1.0
+ */
+AioFuture *
+aio_start_server_closure (GClosure       *handler,
+                          const char     *host,
+                          guint16         port,
+                          int             backlog,
+                          AioServerFlags  flags,
+                          AioTlsContext  *tls)
+{
+  g_return_val_if_fail (handler != NULL, NULL);
+
+  return aio_start_server_stackless (invoke_client_closure, take_closure (handler),
+                                     (GDestroyNotify) g_closure_unref,
+                                     host, port, backlog, flags, tls);
+}
+
+/**
+ * aio_start_unix_server_closure: (rename-to aio_start_unix_server)
+ * @handler: (transfer none): called with each client's reader and writer,
+ *   as for [func@Aio.start_server_closure]
+ * @path: the socket's path, as for [func@Aio.start_unix_server_stackless]
+ *
+ * Like [func@Aio.start_unix_server_stackless], with the handler as a
+ * [struct@GObject.Closure]: the form language bindings use, where it is
+ * called `start_unix_server`.
+ *
+ * Returns: (transfer full): a future for the [class@Aio.Server]
+ *
+ * Since: 1.0
+ */
+AioFuture *
+aio_start_unix_server_closure (GClosure   *handler,
+                               const char *path)
+{
+  g_return_val_if_fail (handler != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return aio_start_unix_server_stackless (invoke_client_closure, take_closure (handler),
+                                          (GDestroyNotify) g_closure_unref, path);
 }
 
 /**

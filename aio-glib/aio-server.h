@@ -31,6 +31,29 @@ typedef void (*AioClientFunc) (AioStreamReader *reader,
                                gpointer         user_data);
 
 /**
+ * AioClientStartFunc:
+ * @reader: the client's reader
+ * @writer: the client's writer
+ * @user_data: the data given to [func@Aio.start_server_stackless]
+ *
+ * Starts serving one client of an [class@Aio.Server] without a C
+ * coroutine of its own: it returns the future that serves the client (a
+ * stackless task, or one a language binding made of its own coroutine),
+ * which the client's task waits for; the server closes @writer once that
+ * future is done, or at once when this returns %NULL.  The future's error
+ * is the client task's (and reported as unhandled, as for
+ * [callback@Aio.ClientFunc]); cancelling the client's task cancels it.
+ *
+ * Returns: (transfer full) (nullable): the future serving the client, or
+ *   %NULL when it is done already
+ *
+ * Since: 1.0
+ */
+typedef AioFuture *(*AioClientStartFunc) (AioStreamReader *reader,
+                                          AioStreamWriter *writer,
+                                          gpointer         user_data);
+
+/**
  * AioServerFlags:
  * @AIO_SERVER_NONE: nothing special
  * @AIO_SERVER_REUSE_PORT: set `SO_REUSEPORT`, so several servers (one per
@@ -72,6 +95,30 @@ AioFuture *aio_start_unix_server     (AioClientFunc    func,
                                       gpointer         user_data,
                                       GDestroyNotify   destroy,
                                       const char      *path) G_GNUC_WARN_UNUSED_RESULT;
+AIO_AVAILABLE_IN_1_0
+AioFuture *aio_start_server_stackless (AioClientStartFunc start,
+                                       gpointer           user_data,
+                                       GDestroyNotify     destroy,
+                                       const char        *host,
+                                       guint16            port,
+                                       int                backlog,
+                                       AioServerFlags     flags,
+                                       AioTlsContext     *tls) G_GNUC_WARN_UNUSED_RESULT;
+AIO_AVAILABLE_IN_1_0
+AioFuture *aio_start_unix_server_stackless (AioClientStartFunc start,
+                                            gpointer           user_data,
+                                            GDestroyNotify     destroy,
+                                            const char        *path) G_GNUC_WARN_UNUSED_RESULT;
+AIO_AVAILABLE_IN_1_0
+AioFuture *aio_start_server_closure  (GClosure        *handler,
+                                      const char      *host,
+                                      guint16          port,
+                                      int              backlog,
+                                      AioServerFlags   flags,
+                                      AioTlsContext   *tls) G_GNUC_WARN_UNUSED_RESULT;
+AIO_AVAILABLE_IN_1_0
+AioFuture *aio_start_unix_server_closure (GClosure    *handler,
+                                          const char  *path) G_GNUC_WARN_UNUSED_RESULT;
 
 AIO_AVAILABLE_IN_1_0
 void       aio_server_close          (AioServer       *self);

@@ -187,6 +187,38 @@ aio_stream_writer_start_tls (AioStreamWriter *self,
   return future;
 }
 
+static void
+handshake_call_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AioIoCall *call = user_data;
+  GError *error = NULL;
+  GValue value = G_VALUE_INIT;
+
+  if (_aio_tls_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+    {
+      g_value_init (&value, G_TYPE_BOOLEAN);
+      g_value_set_boolean (&value, TRUE);
+      _aio_io_call_finish (call, &value, NULL);
+    }
+  else
+    _aio_io_call_finish (call, NULL, error);
+  _aio_io_call_free (call);
+}
+
+AioFuture *
+_aio_tls_handshake (GTlsConnection *tls,
+                    gdouble         timeout,
+                    AioLoop        *loop)
+{
+  AioIoCall *call = _aio_io_call_new (loop, sizeof (AioIoCall));
+  AioFuture *future = g_object_ref (call->future);
+
+  _aio_tls_handshake_async (tls, timeout, call->cancellable, handshake_call_done, call);
+  return future;
+}
+
 typedef struct
 {
   AioIoCall      call;

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "aio-future.h"
 #include "aio-tls-context.h"
 
 G_BEGIN_DECLS
@@ -28,5 +29,12 @@ void     _aio_tls_handshake_async  (GTlsConnection      *tls,
 gboolean _aio_tls_handshake_finish (GTlsConnection      *tls,
                                     GAsyncResult        *result,
                                     GError             **error) G_GNUC_INTERNAL;
+
+/* The handshake as a future of TRUE on @loop; cancelling it cancels the
+ * handshake.
+ */
+AioFuture *_aio_tls_handshake (GTlsConnection *tls,
+                               gdouble         timeout,
+                               AioLoop        *loop) G_GNUC_INTERNAL;
 
 G_END_DECLS

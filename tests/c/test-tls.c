@@ -179,6 +179,102 @@ test_roundtrip (void)
   g_assert_true (aio_future_done (AIO_FUTURE (task)));
 }
 
+/* A stackless handler behind TLS: started only after a handshake that
+ * worked, here returning a coroutine task that echoes a line.
+ */
+typedef struct
+{
+  AioStreamReader *reader;
+  AioStreamWriter *writer;
+} Streams;
+
+static void
+streams_free (gpointer data)
+{
+  Streams *streams = data;
+
+  g_object_unref (streams->reader);
+  g_object_unref (streams->writer);
+  g_free (streams);
+}
+
+static void
+echo_line_task (AioTask  *task,
+                gpointer  data)
+{
+  Streams *streams = data;
+
+  echo_line (streams->reader, streams->writer, NULL);
+}
+
+static AioFuture *
+start_echo_line (AioStreamReader *reader,
+                 AioStreamWriter *writer,
+                 gpointer         data)
+{
+  guint *started = data;
+  Streams *streams = g_new0 (Streams, 1);
+
+  (*started)++;
+  g_assert_true (G_IS_TLS_CERTIFICATE (g_tls_connection_get_certificate (
+    G_TLS_CONNECTION (aio_stream_writer_get_extra_info (writer, "tls")))));
+  streams->reader = g_object_ref (reader);
+  streams->writer = g_object_ref (writer);
+  return AIO_FUTURE (aio_task_new (echo_line_task, streams, streams_free));
+}
+
+static void
+stackless_server_body (AioTask  *task,
+                       gpointer  data)
+{
+  g_autoptr(AioTlsContext) server_tls = aio_tls_context_new_server_from_files (cert_file, key_file,
+                                                                               NULL);
+  g_autoptr(AioTlsContext) trusting = trusting_client ();
+  g_autoptr(AioTlsContext) system_ca = aio_tls_context_new_client ();
+  g_autoptr(AioServer) server = NULL;
+  g_autoptr(AioStreamReader) reader = NULL;
+  g_autoptr(AioStreamWriter) writer = NULL;
+  g_autoptr(GBytes) line = NULL;
+  g_autoptr(GError) error = NULL;
+  guint started = 0;
+  guint16 port;
+
+  server = aio_await_object (aio_start_server_stackless (start_echo_line, &started, NULL,
+                                                         "127.0.0.1", 0, 0, AIO_SERVER_NONE,
+                                                         server_tls), &error);
+  g_assert_no_error (error);
+  port = aio_server_get_port (server);
+
+  /* A client that rejects the certificate never reaches the handler. */
+  g_assert_false (aio_await_streams (aio_open_connection_tls ("localhost", port, system_ca),
+                                     NULL, NULL, &error));
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  g_assert_true (aio_await_streams (aio_open_connection_tls ("localhost", port, trusting),
+                                    &reader, &writer, &error));
+  g_assert_no_error (error);
+  g_assert_true (aio_stream_writer_write (writer, (const guint8 *) "hidden\n", 7, &error));
+  line = await_bytes (aio_stream_reader_readline (reader), &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (line, NULL), g_bytes_get_size (line), "hidden\n", 7);
+  aio_stream_writer_close (writer);
+  g_assert_true (aio_await (aio_stream_writer_wait_closed (writer), &error));
+
+  aio_server_close (server);
+  g_assert_true (aio_await (aio_server_wait_closed (server), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (started, ==, 1);
+}
+
+static void
+test_stackless_server (void)
+{
+  g_autoptr(AioTask) task = aio_test_run_task (stackless_server_body, NULL);
+
+  g_assert_true (aio_future_done (AIO_FUTURE (task)));
+}
+
 static void
 rejected_body (AioTask  *task,
                gpointer  data)
@@ -352,6 +448,7 @@ main (int    argc,
   make_certificate ();
   aio_test_add_func ("/aio/tls/roundtrip", test_roundtrip);
   aio_test_add_func ("/aio/tls/rejected", test_rejected);
+  aio_test_add_func ("/aio/tls/stackless-server", test_stackless_server);
   aio_test_add_func ("/aio/tls/starttls", test_starttls);
   aio_test_add_func ("/aio/tls/handshake-timeout", test_handshake_timeout);
   status = g_test_run ();

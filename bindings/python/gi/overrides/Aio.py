@@ -21,7 +21,7 @@ from gi.repository import GLib, Gio
 
 from ..module import get_introspection_module
 from ..overrides import override
-from ._aio import api, errors, events, futures, gio, tasks
+from ._aio import api, errors, events, futures, gio, streams, tasks
 
 Aio = get_introspection_module('Aio')
 
@@ -30,6 +30,7 @@ __all__ = []
 futures.bind(Aio, Gio)
 tasks.bind(Aio)
 api.bind(Aio, Gio)
+streams.bind(Aio)
 
 
 class Future(futures.FutureMethods, Aio.Future):
@@ -283,6 +284,35 @@ class AsyncGenerator(api.AsyncGeneratorMethods, Aio.AsyncGenerator):
 AsyncGenerator = override(AsyncGenerator)
 async_generator = api.async_generator
 __all__ += ['AsyncGenerator', 'async_generator']
+
+# Streams and UDP, with asyncio's shapes.
+open_connection = streams.open_connection
+open_unix_connection = streams.open_unix_connection
+start_server = streams.start_server
+start_unix_server = streams.start_unix_server
+create_datagram_endpoint = streams.create_datagram_endpoint
+
+__all__ += ['open_connection', 'open_unix_connection', 'start_server',
+            'start_unix_server', 'create_datagram_endpoint']
+
+
+class StreamReader(streams.StreamReaderMethods, Aio.StreamReader):
+    """asyncio's ``StreamReader``: ``read()``, ``readline()``,
+    ``readexactly()``, ``readuntil()``, ``at_eof()``.
+    """
+
+
+StreamReader = override(StreamReader)
+__all__.append('StreamReader')
+
+
+class DatagramEndpoint(streams.DatagramEndpointMethods, Aio.DatagramEndpoint):
+    """A UDP endpoint: ``sendto(data, addr)``, ``await recvfrom()``."""
+
+
+DatagramEndpoint = override(DatagramEndpoint)
+__all__.append('DatagramEndpoint')
+
 
 # asyncio on GLib
 EventLoop = events.GLibEventLoop

@@ -127,6 +127,22 @@ def from_gvalue(value):
     return value
 
 
+def _own_result(value):
+    """A result ``get_value()`` gave, safe to keep after the future goes.
+
+    PyGObject wraps a boxed value of an out ``GValue`` without taking a
+    reference of its own: the wrapper points at the future's copy and would
+    dangle once the future is freed.  A boxed result is therefore copied
+    (a new reference, for the reference-counted types futures carry, such
+    as ``Aio.Datagram``); ``GBytes`` become ``bytes``.
+    """
+    if type(value) is GLib.Bytes:
+        return value.get_data()
+    if isinstance(value, GObject.GBoxed):
+        return value.copy()
+    return value
+
+
 # -- errors ------------------------------------------------------------------
 
 def cancelled_gerror(message=None):
@@ -410,9 +426,7 @@ class FutureMethods:
             raise
         if _value_in_tuple:
             value = value[1]
-        if type(value) is GLib.Bytes:
-            return value.get_data()
-        return value
+        return _own_result(value)
 
     def exception(self):
         """Returns the exception the future failed with, or ``None``.
