@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "aio-closure.h"
+#include "aio-closure-private.h"
 #include "aio-loop.h"
 
 /* GClosure forms of the two callbacks a language binding registers most:
@@ -11,6 +12,16 @@
  * costs a libffi trampoline per call (and PyGObject 3.42 leaks about 100
  * bytes of each).
  */
+
+GClosure *
+_aio_closure_take (GClosure *closure)
+{
+  g_closure_ref (closure);
+  g_closure_sink (closure);
+  if (G_CLOSURE_NEEDS_MARSHAL (closure))
+    g_closure_set_marshal (closure, g_cclosure_marshal_generic);
+  return closure;
+}
 
 static void
 invoke_done_closure (AioFuture *future,
@@ -47,11 +58,7 @@ aio_future_add_done_closure (AioFuture *self,
   g_return_if_fail (AIO_IS_FUTURE (self));
   g_return_if_fail (closure != NULL);
 
-  g_closure_ref (closure);
-  g_closure_sink (closure);
-  if (G_CLOSURE_NEEDS_MARSHAL (closure))
-    g_closure_set_marshal (closure, g_cclosure_marshal_generic);
-  aio_future_add_done_callback (self, invoke_done_closure, closure,
+  aio_future_add_done_callback (self, invoke_done_closure, _aio_closure_take (closure),
                                 (GDestroyNotify) g_closure_unref);
 }
 
@@ -107,10 +114,6 @@ aio_task_new_stackless_closure (AioLoop    *loop,
   g_return_val_if_fail (loop == NULL || AIO_IS_LOOP (loop), NULL);
   g_return_val_if_fail (step != NULL, NULL);
 
-  g_closure_ref (step);
-  g_closure_sink (step);
-  if (G_CLOSURE_NEEDS_MARSHAL (step))
-    g_closure_set_marshal (step, g_cclosure_marshal_generic);
-  return aio_task_new_stackless (loop, name, invoke_step_closure, step,
+  return aio_task_new_stackless (loop, name, invoke_step_closure, _aio_closure_take (step),
                                  (GDestroyNotify) g_closure_unref);
 }

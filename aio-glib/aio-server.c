@@ -13,6 +13,7 @@
 #include "aio-error.h"
 #include "aio-future-private.h"
 #include "aio-await.h"
+#include "aio-closure-private.h"
 #include "aio-gio.h"
 #include "aio-tls-private.h"
 #include "aio-server.h"
@@ -838,16 +839,6 @@ invoke_client_closure (AioStreamReader *reader,
   return future;
 }
 
-static GClosure *
-take_closure (GClosure *closure)
-{
-  g_closure_ref (closure);
-  g_closure_sink (closure);
-  if (G_CLOSURE_NEEDS_MARSHAL (closure))
-    g_closure_set_marshal (closure, g_cclosure_marshal_generic);
-  return closure;
-}
-
 /**
  * aio_start_server_closure: (rename-to aio_start_server)
  * @handler: (transfer none): called with each client's
@@ -880,7 +871,7 @@ aio_start_server_closure (GClosure       *handler,
 {
   g_return_val_if_fail (handler != NULL, NULL);
 
-  return aio_start_server_stackless (invoke_client_closure, take_closure (handler),
+  return aio_start_server_stackless (invoke_client_closure, _aio_closure_take (handler),
                                      (GDestroyNotify) g_closure_unref,
                                      host, port, backlog, flags, tls);
 }
@@ -906,7 +897,7 @@ aio_start_unix_server_closure (GClosure   *handler,
   g_return_val_if_fail (handler != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  return aio_start_unix_server_stackless (invoke_client_closure, take_closure (handler),
+  return aio_start_unix_server_stackless (invoke_client_closure, _aio_closure_take (handler),
                                           (GDestroyNotify) g_closure_unref, path);
 }
 

@@ -7,8 +7,7 @@
 
 #include <string.h>
 
-#include "aio-glib.h"
-#include "aio-test-utils.h"
+#include "stream-test-utils.h"
 
 typedef struct
 {
@@ -96,49 +95,6 @@ start_echo (AioStreamReader *reader,
   return AIO_FUTURE (aio_task_new_stackless (NULL, "echo", echo_step, echo, echo_free));
 }
 
-/* -- helpers on the client side ------------------------------------------- */
-
-static GBytes *
-await_bytes (AioFuture *future)
-{
-  GError *error = NULL;
-  GBytes *bytes = aio_await_boxed (future, &error);
-
-  g_assert_no_error (error);
-  return bytes;
-}
-
-static void
-assert_line (GBytes     *bytes,
-             const char *expected)
-{
-  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                   expected, strlen (expected));
-  g_bytes_unref (bytes);
-}
-
-static void
-echo_round_trip (AioFuture *connect,
-                 guint      lines)
-{
-  g_autoptr(AioStreamReader) reader = NULL;
-  g_autoptr(AioStreamWriter) writer = NULL;
-  GError *error = NULL;
-  guint i;
-
-  g_assert_true (aio_await_streams (connect, &reader, &writer, &error));
-  g_assert_no_error (error);
-  for (i = 0; i < lines; i++)
-    {
-      g_autofree char *line = g_strdup_printf ("line %u\n", i);
-
-      g_assert_true (aio_stream_writer_write (writer, (const guint8 *) line, strlen (line), NULL));
-      assert_line (await_bytes (aio_stream_reader_readline (reader)), line);
-    }
-  aio_stream_writer_close (writer);
-  g_assert_true (aio_await (aio_stream_writer_wait_closed (writer), NULL));
-}
-
 /* Connects and expects the server to close the connection unprompted. */
 static void
 expect_closed_by_server (guint16 port)
@@ -148,7 +104,7 @@ expect_closed_by_server (guint16 port)
 
   g_assert_true (aio_await_streams (aio_open_connection ("127.0.0.1", port),
                                     &reader, &writer, NULL));
-  assert_line (await_bytes (aio_stream_reader_read (reader, 10)), "");
+  assert_bytes (await_bytes (aio_stream_reader_read (reader, 10), NULL), "");
   aio_stream_writer_close (writer);
   g_assert_true (aio_await (aio_stream_writer_wait_closed (writer), NULL));
 }
@@ -421,7 +377,7 @@ cancel_body (AioTask  *task,
   }
   g_assert_true (aio_future_cancelled (AIO_FUTURE (client)));
   g_assert_true (aio_future_cancelled (g_ptr_array_index (served.pending, 0)));
-  assert_line (await_bytes (aio_stream_reader_read (reader, 10)), "");
+  assert_bytes (await_bytes (aio_stream_reader_read (reader, 10), NULL), "");
   served_clear (&served);
 }
 

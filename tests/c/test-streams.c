@@ -11,8 +11,7 @@
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 
-#include "aio-glib.h"
-#include "aio-test-utils.h"
+#include "stream-test-utils.h"
 
 /* A connected pair: the writer (and its reader) on one end, a plain
  * descriptor the test drives by hand on the other.
@@ -59,26 +58,6 @@ peer_send (Pair       *pair,
   gsize len = strlen (text);
 
   g_assert_cmpint (write (pair->peer, text, len), ==, (gssize) len);
-}
-
-static void
-assert_bytes (GBytes     *bytes,
-              const char *expected)
-{
-  gsize len;
-  const char *data;
-
-  g_assert_nonnull (bytes);
-  data = g_bytes_get_data (bytes, &len);
-  g_assert_cmpmem (data, len, expected, strlen (expected));
-  g_bytes_unref (bytes);
-}
-
-static GBytes *
-await_bytes (AioFuture  *future,
-             GError    **error)
-{
-  return aio_await_boxed (future, error);
 }
 
 /* -- reading ----------------------------------------------------------- */
@@ -520,28 +499,6 @@ echo_client (AioStreamReader *reader,
           !aio_await (aio_stream_writer_drain (writer), NULL))
         break;
     }
-}
-
-static void
-echo_round_trip (AioFuture *connect,
-                 guint      lines)
-{
-  g_autoptr(AioStreamReader) reader = NULL;
-  g_autoptr(AioStreamWriter) writer = NULL;
-  GError *error = NULL;
-  guint i;
-
-  g_assert_true (aio_await_streams (connect, &reader, &writer, &error));
-  g_assert_no_error (error);
-  for (i = 0; i < lines; i++)
-    {
-      g_autofree char *line = g_strdup_printf ("line %u\n", i);
-
-      g_assert_true (aio_stream_writer_write (writer, (const guint8 *) line, strlen (line), NULL));
-      assert_bytes (await_bytes (aio_stream_reader_readline (reader), NULL), line);
-    }
-  aio_stream_writer_close (writer);
-  g_assert_true (aio_await (aio_stream_writer_wait_closed (writer), NULL));
 }
 
 static void

@@ -7,7 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "aio-glib.h"
-#include "aio-test-utils.h"
+#include "stream-test-utils.h"
 
 static char *cert_dir;
 static char *cert_file;
@@ -90,13 +90,6 @@ stop_idle_pool_threads (void)
       g_thread_pool_stop_unused_threads ();
       g_usleep (10 * 1000);
     }
-}
-
-static GBytes *
-await_bytes (AioFuture  *future,
-             GError    **error)
-{
-  return aio_await_boxed (future, error);
 }
 
 static void

@@ -54,3 +54,25 @@ def loop():
 def aio_test():
     """The AioTest-1 helper namespace: C coroutine tasks."""
     return AioTest
+
+
+def _run_in_asyncio(make_coro):
+    return Aio.run(make_coro())
+
+
+def _run_in_aio_task(make_coro):
+    task = Aio.create_task(make_coro())
+    try:
+        Aio.Loop.get_default().run_until_complete(task)
+    except GLib.Error:
+        pass
+    return task.result()
+
+
+@pytest.fixture(params=['asyncio', 'aio-task'])
+def run(request):
+    """Runs a coroutine function's coroutine to its result twice over: in
+    an asyncio task on Aio's GLib loop, and as an Aio.Task on aio-glib's
+    loop alone.
+    """
+    return _run_in_asyncio if request.param == 'asyncio' else _run_in_aio_task

@@ -12,24 +12,6 @@ import pytest
 from gi.repository import Aio, AioTest, GLib
 
 
-def run_in_asyncio(make_coro):
-    return Aio.run(make_coro())
-
-
-def run_in_aio_task(make_coro):
-    task = Aio.create_task(make_coro())
-    try:
-        Aio.Loop.get_default().run_until_complete(task)
-    except GLib.Error:
-        pass
-    return task.result()
-
-
-@pytest.fixture(params=['asyncio', 'aio-task'])
-def run(request):
-    return run_in_asyncio if request.param == 'asyncio' else run_in_aio_task
-
-
 async def later(value, delay=0.001):
     await Aio.sleep(delay)
     return value

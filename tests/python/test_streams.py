@@ -14,24 +14,6 @@ import pytest
 from gi.repository import Aio, Gio, GLib
 
 
-def run_in_asyncio(make_coro):
-    return Aio.run(make_coro())
-
-
-def run_in_aio_task(make_coro):
-    task = Aio.create_task(make_coro())
-    try:
-        Aio.Loop.get_default().run_until_complete(task)
-    except GLib.Error:
-        pass
-    return task.result()
-
-
-@pytest.fixture(params=['asyncio', 'aio-task'])
-def run(request):
-    return run_in_asyncio if request.param == 'asyncio' else run_in_aio_task
-
-
 async def upper_echo(reader, writer):
     """Answers each line in capitals until the client stops."""
     while True:
