@@ -260,3 +260,38 @@ def test_reader_defaults(run):
         return pieces, reader.at_eof()
 
     assert run(main) == ([b'a;', b'b,', b'c\n', b'the rest'], True)
+
+
+def test_asyncio_client_aio_server_and_the_reverse():
+    """asyncio's own streams talking to aio-glib's, both ways, on one loop."""
+    async def asyncio_upper(reader, writer):
+        while line := await reader.readline():
+            writer.write(line.upper())
+            await writer.drain()
+        writer.close()
+
+    async def main():
+        aio_server = await Aio.start_server(upper_echo, '127.0.0.1', 0)
+        reader, writer = await asyncio.open_connection(
+            '127.0.0.1', aio_server.get_port())
+        writer.write(b'asyncio to aio\n')
+        first = await reader.readline()
+        writer.close()
+        await writer.wait_closed()
+        aio_server.close()
+        await aio_server.wait_closed()
+
+        asyncio_server = await asyncio.start_server(asyncio_upper,
+                                                    '127.0.0.1', 0)
+        port = asyncio_server.sockets[0].getsockname()[1]
+        reader, writer = await Aio.open_connection('127.0.0.1', port)
+        assert isinstance(reader, Aio.StreamReader)
+        writer.write(b'aio to asyncio\n')
+        second = await reader.readline()
+        writer.close()
+        await writer.wait_closed()
+        asyncio_server.close()
+        await asyncio_server.wait_closed()
+        return first, second
+
+    assert Aio.run(main()) == (b'ASYNCIO TO AIO\n', b'AIO TO ASYNCIO\n')
