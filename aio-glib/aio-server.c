@@ -230,6 +230,7 @@ start_client (AioServer *self,
   AioTask *task;
 
   connection = g_socket_connection_factory_create_connection (socket);
+  _aio_socket_connection_set_nodelay (connection);
   if (self->tls != NULL)
     {
       tls = _aio_tls_context_wrap (self->tls, G_IO_STREAM (connection), NULL, &error);

@@ -12,4 +12,10 @@ gboolean _aio_socket_bind (GSocket         *socket,
                            GSocketAddress  *address,
                            GError         **error) G_GNUC_INTERNAL;
 
+/* Sets TCP_NODELAY on a TCP @connection (anything else is left alone),
+ * as asyncio does for its transports: a reply written in two pieces
+ * must not wait for the peer's delayed ACK.
+ */
+void     _aio_socket_connection_set_nodelay (GSocketConnection *connection) G_GNUC_INTERNAL;
+
 G_END_DECLS

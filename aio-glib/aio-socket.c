@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <gio/gunixsocketaddress.h>
@@ -45,4 +47,15 @@ _aio_socket_bind (GSocket         *socket,
       return FALSE;
     }
   return TRUE;
+}
+
+void
+_aio_socket_connection_set_nodelay (GSocketConnection *connection)
+{
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  GSocketFamily family = g_socket_get_family (socket);
+
+  if ((family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6) &&
+      g_socket_get_socket_type (socket) == G_SOCKET_TYPE_STREAM)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }

@@ -4,6 +4,7 @@
 #include "aio-io-call-private.h"
 #include "aio-future-private.h"
 #include "aio-stream-private.h"
+#include "aio-socket-private.h"
 #include "aio-streams.h"
 #include "aio-tls-private.h"
 
@@ -278,6 +279,7 @@ open_connected (GObject      *source,
   connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
   if (connection != NULL && _aio_io_call_pending (open))
     {
+      _aio_socket_connection_set_nodelay (connection);
       identity = g_network_address_new (open->hostname, 0);
       open->connection = _aio_tls_context_wrap (open->tls, G_IO_STREAM (connection),
                                                 identity, &error);

@@ -5,6 +5,7 @@
 
 #include "aio-await.h"
 #include "aio-future-private.h"
+#include "aio-socket-private.h"
 #include "aio-streams.h"
 #include "aio-stream-private.h"
 
@@ -47,8 +48,11 @@ connected (GObject      *source,
       AioStreamWriter *writer = NULL;
 
       if (connection != NULL)
-        writer = _aio_stream_pair_new (aio_future_get_loop (connect->future),
-                                       G_IO_STREAM (connection), &error);
+        {
+          _aio_socket_connection_set_nodelay (connection);
+          writer = _aio_stream_pair_new (aio_future_get_loop (connect->future),
+                                         G_IO_STREAM (connection), &error);
+        }
       if (writer != NULL)
         {
           GValue value = G_VALUE_INIT;

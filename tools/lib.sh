@@ -16,11 +16,14 @@ AIO_PACKAGES_BINDINGS=(valac python3-gi python3-pytest gjs
                        xvfb xauth gir1.2-gtk-4.0)
 AIO_PACKAGES_DOCS=(gi-docgen)
 AIO_PACKAGES_CHECKS=(valgrind libc6-dbg)
+# The HTTP example's test fetches with curl and ab -k.
+AIO_PACKAGES_EXAMPLES=(curl apache2-utils)
 # The aarch64 context switch, built with a cross compiler and run in qemu.
 AIO_PACKAGES_CROSS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 AIO_PACKAGES_ALL=("${AIO_PACKAGES_BUILD[@]}" "${AIO_PACKAGES_INTROSPECTION[@]}"
                   "${AIO_PACKAGES_BINDINGS[@]}" "${AIO_PACKAGES_DOCS[@]}"
-                  "${AIO_PACKAGES_CHECKS[@]}" "${AIO_PACKAGES_CROSS[@]}")
+                  "${AIO_PACKAGES_CHECKS[@]}" "${AIO_PACKAGES_EXAMPLES[@]}"
+                  "${AIO_PACKAGES_CROSS[@]}")
 
 aio_log () {
   printf '\033[1m==> %s\033[0m\n' "$*" >&2
