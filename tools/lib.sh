@@ -16,8 +16,8 @@ AIO_PACKAGES_BINDINGS=(valac python3-gi python3-pytest gjs
                        xvfb xauth gir1.2-gtk-4.0)
 AIO_PACKAGES_DOCS=(gi-docgen)
 AIO_PACKAGES_CHECKS=(valgrind libc6-dbg)
-# The HTTP example's test fetches with curl and ab -k.
-AIO_PACKAGES_EXAMPLES=(curl apache2-utils)
+# The HTTP example: its test fetches with curl and ab -k, and its libsoup client.
+AIO_PACKAGES_EXAMPLES=(curl apache2-utils libsoup-3.0-dev)
 # The aarch64 context switch, built with a cross compiler and run in qemu.
 AIO_PACKAGES_CROSS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 AIO_PACKAGES_ALL=("${AIO_PACKAGES_BUILD[@]}" "${AIO_PACKAGES_INTROSPECTION[@]}"
