@@ -388,10 +388,14 @@ find_separator (AioStreamReader *self,
                 gsize           *match_start,
                 gsize           *match_end)
 {
-  const guint8 *data = self->buf + self->start;
   gsize len = buffered (self);
+  const guint8 *data;
   gboolean found = FALSE;
   guint i;
+
+  if (len == 0)
+    return FALSE;   /* and the buffer may not be allocated yet */
+  data = self->buf + self->start;
 
   for (i = 0; i < self->op.n_separators; i++)
     {
