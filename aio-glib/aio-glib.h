@@ -37,6 +37,7 @@
 #include "aio-stream-writer.h"
 #include "aio-streams.h"
 #include "aio-server.h"
+#include "aio-threaded-server.h"
 #include "aio-dns.h"
 #include "aio-datagram.h"
 #include "aio-datagram-endpoint.h"
