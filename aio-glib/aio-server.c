@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define _GNU_SOURCE  /* accept4() */
 #include "config.h"
 
 #include <errno.h>
@@ -44,6 +45,11 @@
  * ACCEPT_RETRY_DELAY), instead of spinning on a readable listener.
  */
 #define ACCEPT_RETRY_MS 1000
+/* Connections taken from the listen queue per readiness, and clients
+ * started per loop turn.
+ */
+#define ACCEPT_BURST 1024
+#define START_BURST  64
 
 typedef struct
 {
@@ -66,9 +72,11 @@ struct _AioServer
   GHashTable     *clients;       /* (owned) AioTask -> (owned) AioStreamWriter */
   GPtrArray      *closed_waiters;  /* (element-type AioFuture) (owned) */
   GPtrArray      *forever_waiters; /* (element-type AioFuture) (owned) */
+  GArray         *pending;       /* (element-type int) accepted, not yet started */
   AioTlsContext  *tls;           /* (owned) (nullable) */
   char           *unix_path;     /* (owned) (nullable) removed on close */
   guint           serving : 1;
+  guint           start_scheduled : 1;  /* start_pending() is queued */
 };
 
 G_DEFINE_FINAL_TYPE (AioServer, aio_server, G_TYPE_OBJECT)
@@ -273,43 +281,113 @@ resume_accepting (gpointer data)
 }
 
 static void
+pause_accepting (Listener *listener,
+                 int       errsv)
+{
+  AioServer *self = listener->server;
+  GSource *source;
+
+  g_warning ("Error accepting a connection, pausing for %d ms: %s",
+             ACCEPT_RETRY_MS, g_strerror (errsv));
+  aio_loop_remove_reader (self->loop, g_socket_get_fd (listener->socket));
+  source = g_timeout_source_new (ACCEPT_RETRY_MS);
+  g_source_set_callback (source, resume_accepting, listener, NULL);
+  listener->retry_id = g_source_attach (source, aio_loop_get_context (self->loop));
+  g_source_unref (source);
+}
+
+static void
+drop_pending (AioServer *self)
+{
+  guint i;
+
+  for (i = 0; i < self->pending->len; i++)
+    close (g_array_index (self->pending, int, i));
+  g_array_set_size (self->pending, 0);
+}
+
+static void start_pending (gpointer data);
+
+/* Starts clients from the accepted connections, a burst at a time, so a
+ * flood of new connections does not starve the clients already served.
+ */
+static void
+start_some_pending (AioServer *self)
+{
+  guint n = MIN (self->pending->len, START_BURST);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      int fd = g_array_index (self->pending, int, i);
+      g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, &error);
+
+      if (socket == NULL)
+        {
+          g_warning ("Could not serve a client: %s", error->message);
+          close (fd);
+          continue;
+        }
+      start_client (self, socket);
+    }
+  g_array_remove_range (self->pending, 0, n);
+  if (self->pending->len > 0 && !self->start_scheduled)
+    {
+      self->start_scheduled = TRUE;
+      aio_handle_unref (aio_loop_call_soon (self->loop, start_pending, g_object_ref (self),
+                                            g_object_unref));
+    }
+}
+
+static void
+start_pending (gpointer data)
+{
+  AioServer *self = data;
+
+  self->start_scheduled = FALSE;
+  if (self->serving)
+    start_some_pending (self);
+}
+
+static void
 on_acceptable (gpointer data)
 {
   Listener *listener = data;
   AioServer *self = listener->server;
+  int listen_fd = g_socket_get_fd (listener->socket);
   guint i;
 
-  /* A burst at a time, so a flood of connections does not starve the
-   * clients already served.
+  /* The listen queue is emptied at once, with plain accept4() calls of a
+   * microsecond or two each, so a burst of connections larger than the
+   * backlog is not dropped by the kernel while the clients are set up
+   * (a task, a stack and the streams each); the clients start in bursts.
    */
-  for (i = 0; i < 64 && self->serving; i++)
+  for (i = 0; i < ACCEPT_BURST && self->serving; i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GSocket) socket = g_socket_accept (listener->socket, NULL, &error);
+      int fd = accept4 (listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      int errsv = errno;
 
-      if (socket != NULL)
+      if (fd >= 0)
         {
-          start_client (self, socket);
+          g_array_append_val (self->pending, fd);
           continue;
         }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return;
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
-          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
-        continue;   /* a client that left before it was accepted */
-
-      g_warning ("Error accepting a connection, pausing for %d ms: %s",
-                 ACCEPT_RETRY_MS, error->message);
-      aio_loop_remove_reader (self->loop, g_socket_get_fd (listener->socket));
-      {
-        GSource *source = g_timeout_source_new (ACCEPT_RETRY_MS);
-
-        g_source_set_callback (source, resume_accepting, listener, NULL);
-        listener->retry_id = g_source_attach (source, aio_loop_get_context (self->loop));
-        g_source_unref (source);
-      }
-      return;
+      if (errsv == EAGAIN || errsv == EWOULDBLOCK)
+        break;
+      /* A client that left before it was accepted, or a network error
+       * accept() reports for the new connection: try the next one.
+       */
+      if (errsv == EINTR || errsv == ECONNABORTED || errsv == EPROTO || errsv == EPERM ||
+          errsv == ENETDOWN || errsv == ENOPROTOOPT || errsv == EHOSTDOWN ||
+          errsv == EHOSTUNREACH || errsv == ENETUNREACH || errsv == EOPNOTSUPP)
+        continue;
+      /* Out of descriptors or memory: a pause instead of a spin. */
+      pause_accepting (listener, errsv);
+      break;
     }
+  if (self->serving && !self->start_scheduled)
+    start_some_pending (self);
 }
 
 static void
@@ -408,6 +486,8 @@ aio_server_finalize (GObject *object)
   g_hash_table_unref (self->clients);
   g_ptr_array_unref (self->closed_waiters);
   g_ptr_array_unref (self->forever_waiters);
+  drop_pending (self);
+  g_array_unref (self->pending);
   g_free (self->unix_path);
   g_clear_object (&self->tls);
   if (self->destroy != NULL)
@@ -434,6 +514,7 @@ aio_server_init (AioServer *self)
   self->clients = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
   self->closed_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->forever_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->pending = g_array_new (FALSE, FALSE, sizeof (int));
   self->serving = TRUE;
 }
 
@@ -920,6 +1001,10 @@ aio_server_close (AioServer *self)
     return;
   self->serving = FALSE;
   g_ptr_array_set_size (self->listeners, 0);
+  /* Accepted but not yet started: closed, as the kernel resets what is
+   * still in a closed listener's queue.
+   */
+  drop_pending (self);
   if (self->unix_path != NULL)
     unlink (self->unix_path);
   _aio_stream_waiters_complete (self->forever_waiters, NULL);

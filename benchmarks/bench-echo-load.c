@@ -69,6 +69,64 @@ process_cpu_ns (int pid)
   return (gint64) (utime + stime) * (1000000000 / sysconf (_SC_CLK_TCK));
 }
 
+/* The descriptors a process has open. */
+static int
+process_fds (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
+  GDir *dir = g_dir_open (path, 0, NULL);
+  int n = 0;
+
+  if (dir == NULL)
+    return -1;
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  g_dir_close (dir);
+  return n;
+}
+
+/* Waits until every idle connection is established, the server has
+ * accepted them all (it holds that many descriptors) and has stopped
+ * working on them (its CPU time steady over 200 ms), so the measured
+ * window sees connections that are open and idle, not a listen queue
+ * that overflowed and is still being refilled by SYN retries.
+ */
+static void
+settle_idle (const int *fds,
+             int        n,
+             int        server_pid)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 before, after;
+  int i;
+
+  for (i = 0; i < n; i++)
+    {
+      struct pollfd pfd = { .fd = fds[i], .events = POLLOUT };
+      int soerr = 0;
+      socklen_t len = sizeof soerr;
+
+      if (poll (&pfd, 1, 60000) != 1)
+        g_error ("idle connection %d did not complete", i);
+      getsockopt (fds[i], SOL_SOCKET, SO_ERROR, &soerr, &len);
+      if (soerr != 0)
+        g_error ("idle connect: %s", g_strerror (soerr));
+    }
+  if (server_pid <= 0)
+    return;
+  while (process_fds (server_pid) < n && g_get_monotonic_time () < deadline)
+    g_usleep (50000);
+  if (process_fds (server_pid) < n)
+    g_error ("the server accepted only %d of %d idle connections", process_fds (server_pid), n);
+  do
+    {
+      before = process_cpu_ns (server_pid);
+      g_usleep (200000);
+      after = process_cpu_ns (server_pid);
+    }
+  while (after != before && g_get_monotonic_time () < deadline);
+}
+
 static int
 connect_to (int port)
 {
@@ -165,6 +223,7 @@ main (int   argc,
       idle_fds = g_new (int, idle);
       for (i = 0; i < idle; i++)
         idle_fds[i] = connect_to (port);
+      settle_idle (idle_fds, idle, server_pid);
     }
 
   message = g_malloc (size);
