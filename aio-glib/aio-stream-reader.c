@@ -258,14 +258,15 @@ pollable_ready (GObject  *stream,
   return G_SOURCE_REMOVE;
 }
 
-/* Room to read into: what a read (n) asks for, up to a chunk, so a bulk
- * reader takes whole chunks per system call.
+/* Room to read into: four times what a read (n) asks for, up to four
+ * chunks, so a bulk reader that fell behind catches up with one system
+ * call (and no wait on the loop) for several reads.
  */
 static gsize
 fill_size (AioStreamReader *self)
 {
   if (self->op.kind == OP_READ)
-    return CLAMP (self->op.n, CHUNK_SIZE / 4, CHUNK_SIZE);
+    return CLAMP (self->op.n * 4, CHUNK_SIZE / 4, 4 * CHUNK_SIZE);
   return CHUNK_SIZE / 4;
 }
 
