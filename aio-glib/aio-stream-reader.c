@@ -69,6 +69,7 @@ struct _AioStreamReader
   guint              pollable : 1;
   guint              eof : 1;
   guint              repoke_queued : 1;
+  guint              behind : 1;  /* the last recv() filled all the room it had */
 
   guint8            *buf;         /* (owned) (nullable) */
   gsize              start;
@@ -158,7 +159,10 @@ take (AioStreamReader *self,
 
   if (n == 0)
     return g_bytes_new_static ("", 0);
-  if (self->start == 0 && n == self->end)
+  /* The whole buffer becomes the bytes, unless most of it would be
+   * wasted (shrinking a large block may cost a copy and an munmap()).
+   */
+  if (self->start == 0 && n == self->end && n >= self->alloc / 2)
     {
       guint8 *data = g_steal_pointer (&self->buf);
 
@@ -258,15 +262,18 @@ pollable_ready (GObject  *stream,
   return G_SOURCE_REMOVE;
 }
 
-/* Room to read into: four times what a read (n) asks for, up to four
- * chunks, so a bulk reader that fell behind catches up with one system
- * call (and no wait on the loop) for several reads.
+/* Room to read into: what a read (n) asks for, up to a chunk, so a bulk
+ * reader takes whole chunks per system call; four times that once a
+ * recv() has found more than it had room for, so a reader that fell
+ * behind catches up with one system call (and no wait on the loop) for
+ * several reads.
  */
 static gsize
 fill_size (AioStreamReader *self)
 {
   if (self->op.kind == OP_READ)
-    return CLAMP (self->op.n * 4, CHUNK_SIZE / 4, 4 * CHUNK_SIZE);
+    return CLAMP (self->behind ? self->op.n * 4 : self->op.n, CHUNK_SIZE / 4,
+                  self->behind ? 4 * CHUNK_SIZE : CHUNK_SIZE);
   return CHUNK_SIZE / 4;
 }
 
@@ -291,7 +298,8 @@ fill_from_fd (AioStreamReader *self,
        * before this read: its edge is spent, and only the next recv()
        * tells it.
        */
-      if ((gsize) n < self->alloc - self->end && !self->channel->peer_closed)
+      self->behind = (gsize) n == self->alloc - self->end;
+      if (!self->behind && !self->channel->peer_closed)
         self->channel->readable = FALSE;
       self->end += n;
       return FILL_DATA;
