@@ -34,6 +34,7 @@ typedef struct
   AioThreadedServer *server;    /* (unowned) each thread holds a reference */
   guint              index;
   GThread           *thread;    /* (owned) (nullable) joined when it reports its end */
+  GMainContext      *context;   /* (owned) (nullable) the thread's, kept until finalize */
   AioLoop           *loop;      /* (owned) (nullable) the thread's loop, set before it reports */
   AioServer         *inner;     /* (owned) (nullable) the worker's thread only */
   GPtrArray         *addresses; /* (owned) (nullable) copied for the caller's thread */
@@ -166,6 +167,11 @@ worker_thread (gpointer data)
   GMainContext *context = g_main_context_new ();
   g_autoptr(AioTask) task = NULL;
 
+  /* The context outlives the thread: the caller's thread may still post
+   * a command to this loop after it stopped, and the context goes (with
+   * whatever was posted) when the server is finalized.
+   */
+  worker->context = context;
   g_main_context_push_thread_default (context);
   worker->loop = g_object_ref (aio_loop_get_thread_default ());
   task = aio_task_new_full (worker->loop, "aio-threaded-server-worker", 0,
@@ -174,7 +180,6 @@ worker_thread (gpointer data)
   g_clear_object (&task);
   g_clear_object (&worker->inner);
   g_main_context_pop_thread_default (context);
-  g_main_context_unref (context);
   aio_handle_unref (aio_loop_call_soon_threadsafe (worker->server->loop, worker_ended,
                                                    worker, NULL));
   return NULL;
@@ -336,6 +341,7 @@ aio_threaded_server_finalize (GObject *object)
       Worker *worker = &self->workers[i];
 
       g_clear_object (&worker->loop);
+      g_clear_pointer (&worker->context, g_main_context_unref);
       g_clear_pointer (&worker->addresses, g_ptr_array_unref);
       g_clear_error (&worker->error);
     }
