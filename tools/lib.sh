@@ -19,11 +19,13 @@ AIO_PACKAGES_CHECKS=(valgrind libc6-dbg clang libclang-rt-14-dev)
 # The HTTP example: its test fetches with curl and ab -k, and its libsoup client.
 AIO_PACKAGES_EXAMPLES=(curl apache2-utils libsoup-3.0-dev)
 # The aarch64 context switch, built with a cross compiler and run in qemu.
+# Building the vendored PyGObject 3.50 (tools/test --pygobject=vendor).
+AIO_PACKAGES_PYGOBJECT=(python3-dev libffi-dev libgirepository1.0-dev)
 AIO_PACKAGES_CROSS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 AIO_PACKAGES_ALL=("${AIO_PACKAGES_BUILD[@]}" "${AIO_PACKAGES_INTROSPECTION[@]}"
                   "${AIO_PACKAGES_BINDINGS[@]}" "${AIO_PACKAGES_DOCS[@]}"
                   "${AIO_PACKAGES_CHECKS[@]}" "${AIO_PACKAGES_EXAMPLES[@]}"
-                  "${AIO_PACKAGES_CROSS[@]}")
+                  "${AIO_PACKAGES_PYGOBJECT[@]}" "${AIO_PACKAGES_CROSS[@]}")
 
 aio_log () {
   printf '\033[1m==> %s\033[0m\n' "$*" >&2
@@ -74,4 +76,45 @@ aio_setup () {
     meson setup "$builddir" "$AIO_SOURCE_DIR" "$@" >&2 || return 1
   fi
   printf '%s\n' "$builddir"
+}
+
+# The PyGObject release the binding is also tested on, and where its
+# source tarball is looked for: $AIO_PYGOBJECT_TARBALL, or the vendored
+# copy beside the source tree (../shared/vendor).
+AIO_PYGOBJECT_VENDOR_VERSION=3.50.2
+
+aio_pygobject_tarball () {
+  local candidate
+  for candidate in "${AIO_PYGOBJECT_TARBALL:-}" \
+      "$AIO_SOURCE_DIR/../shared/vendor/pygobject-$AIO_PYGOBJECT_VENDOR_VERSION.tar.gz"; do
+    if [ -n "$candidate" ] && [ -f "$candidate" ]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  aio_log "no pygobject-$AIO_PYGOBJECT_VENDOR_VERSION.tar.gz: set AIO_PYGOBJECT_TARBALL"
+  return 1
+}
+
+# Builds the vendored PyGObject into $AIO_BUILD_ROOT/pygobject-VERSION once
+# (offline, with Debian's /usr/bin/python3) and prints the directory to put
+# on PYTHONPATH.
+aio_vendor_pygobject () {
+  local root=$AIO_BUILD_ROOT/pygobject-$AIO_PYGOBJECT_VENDOR_VERSION
+  local site=$root/prefix/lib/python3/dist-packages
+  local tarball
+  if [ ! -f "$site/gi/__init__.py" ]; then
+    tarball=$(aio_pygobject_tarball)
+    aio_log "building PyGObject $AIO_PYGOBJECT_VENDOR_VERSION from $tarball"
+    rm -rf "$root"
+    mkdir -p "$root"
+    tar -xzf "$tarball" -C "$root"
+    meson setup "$root/build" "$root/pygobject-$AIO_PYGOBJECT_VENDOR_VERSION" \
+      -Dpycairo=disabled -Dtests=false -Dpython=/usr/bin/python3 \
+      --prefix="$root/prefix" >&2
+    ninja -C "$root/build" >&2
+    meson install -C "$root/build" >&2
+  fi
+  [ -f "$site/gi/__init__.py" ] || { aio_log "PyGObject did not install to $site"; return 1; }
+  printf '%s\n' "$site"
 }

@@ -259,3 +259,13 @@ def test_c_only_calls_are_not_introspectable():
     assert repository.find_by_name("Aio", "sleep") is not None
     assert introspectable["aio_task_new_stackless"] == "1"
 
+
+
+def test_runs_on_the_pygobject_asked_for():
+    """./tools/test --pygobject=vendor sets AIO_EXPECT_PYGOBJECT: the run
+    must really use that PyGObject, not fall back on Debian's."""
+    expected = os.environ.get('AIO_EXPECT_PYGOBJECT')
+    print('PyGObject %s from %s' % (gi.__version__, os.path.dirname(gi.__file__)))
+    if expected is not None:
+        assert gi.__version__ == expected
+    assert gi.version_info >= (3, 42)

@@ -17,9 +17,14 @@ returns:
   ``Aio.Future`` with the same outcome;
 - otherwise ``None``, starting the call without a callback as before.
 
-PyGObject 3.50 returns its own awaitable in that case; wrapping there too
-gives the same asyncio futures, and the same cancellation, on every
-version.
+PyGObject 3.50 returns its own awaitable (``gi._gi.Async``) in that case.
+Under asyncio the override defers to it, starting the call and finishing
+it through PyGObject's own object, and adds what that object lacks on
+Python 3.11: a task's ``cancel()`` (which passes a message that
+``Async.cancel()`` refuses), ``asyncio.gather()`` (which asks for
+``cancelled()``) and ``asyncio.wait_for()`` (whose timeout must end in
+``TimeoutError``, not the call's ``G_IO_ERROR_CANCELLED``).  So the caller
+gets the same ``asyncio.Future`` on every version.
 """
 
 import asyncio
@@ -34,6 +39,8 @@ __all__ = ['install', 'awaitable_call']
 
 _GIInfo = gi._gi
 _get_running_loop = asyncio._get_running_loop
+# PyGObject's own awaitable GIO (3.50+), deferred to under asyncio.
+_NativeAsync = getattr(gi._gi, 'Async', None) if gi.version_info >= (3, 50) else None
 
 _Gio = None
 _installed = False
@@ -137,6 +144,14 @@ def awaitable_call(info, finish, signature, is_method, args, kwargs):
                 f'policy(Aio.EventLoopPolicy())), or pass a callback.')
         future = _asyncio_future(loop, cancellable)
         complete = _asyncio_completer(loop, future, cancellable)
+        if _NativeAsync is not None:
+            native = info(*args, **kwargs)   # no callback: PyGObject's awaitable
+            if isinstance(native, _NativeAsync):
+                native.add_done_callback(_native_finisher(complete))
+                future.add_done_callback(_native_canceller(native))
+                return future
+            raise RuntimeError(f'{info.get_name()}() without a callback gave '
+                               f'{type(native).__name__}, not an awaitable')
     else:
         aio_loop = futures._Aio.Loop.get_running() or \
             futures._Aio.Loop.get_thread_default()
@@ -158,6 +173,26 @@ def awaitable_call(info, finish, signature, is_method, args, kwargs):
                   signature.callback_name, ready)
     info(*args, **kwargs)
     return future
+
+
+def _native_finisher(complete):
+    def done(native):
+        try:
+            value = native.result()
+        except GLib.Error as error:
+            complete(None, error)
+        else:
+            complete(value, None)
+    return done
+
+
+def _native_canceller(native):
+    # Also for a call without a cancellable argument of its own, where
+    # PyGObject's object holds the only one.
+    def on_done(future):
+        if future.cancelled() and not native.done():
+            native.cancel()
+    return on_done
 
 
 def _take_argument(args, kwargs, offset, index, name):
