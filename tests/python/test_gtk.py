@@ -21,6 +21,24 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_gtk_application_runs_asyncio_and_aio_tasks(policy):
+    _run_application()
+
+
+@pytest.mark.skipif(gi.version_info < (3, 50),
+                    reason='gi.events is PyGObject 3.50+; CI runs this on 3.50.2')
+def test_gtk_application_under_gi_events_policy():
+    """The same application with PyGObject's own policy: Aio tasks and
+    asyncio tasks still share GTK's loop."""
+    from gi.events import GLibEventLoopPolicy
+
+    asyncio.set_event_loop_policy(GLibEventLoopPolicy())
+    try:
+        _run_application()
+    finally:
+        asyncio.set_event_loop_policy(None)
+
+
+def _run_application():
     app = Gtk.Application(application_id='org.aioglib.GtkTest',
                           flags=Gio.ApplicationFlags.NON_UNIQUE)
     seen = []
