@@ -64,6 +64,8 @@ G_BEGIN_DECLS
  *   limit (asyncio's `LimitOverrunError`); the data stays in the reader,
  *   and [func@Aio.Error.get_consumed] tells how many bytes to read to get
  *   past it.
+ * @AIO_ERROR_INTERRUPTED: SIGINT interrupted the main task of
+ *   [func@Aio.run], which ended cancelled (asyncio's `KeyboardInterrupt`)
  *
  * The errors in [error@Aio.Error]. New values are only ever appended.
  *
@@ -89,6 +91,7 @@ typedef enum /*< prefix=AIO_ERROR >*/
   AIO_ERROR_MULTIPLE,
   AIO_ERROR_INCOMPLETE_READ,
   AIO_ERROR_LIMIT_OVERRUN,
+  AIO_ERROR_INTERRUPTED,
 } AioError;
 
 AIO_AVAILABLE_IN_1_0

@@ -12,6 +12,7 @@ typedef enum
   AIO_HANDLE_TIMER,
   AIO_HANDLE_READER,
   AIO_HANDLE_WRITER,
+  AIO_HANDLE_SIGNAL,
 } AioHandleKind;
 
 struct _AioHandle

@@ -33,6 +33,7 @@ typedef struct
 
 typedef struct _AioFdWatch AioFdWatch;
 typedef struct _AioLoopSource AioLoopSource;
+typedef struct _AioSignalWatch AioSignalWatch;
 
 struct _AioLoop
 {
@@ -72,6 +73,9 @@ struct _AioLoop
   AioList        tasks;          /* of AioTask, newest first, each (owned) */
   guint          n_tasks;
   guint64        task_counter;
+
+  /* Signal handlers, one per signal, a list.  Owner thread only. */
+  AioSignalWatch *signal_watches;   /* (owned) (nullable) */
 
   gint64         dispatch_deadline;  /* monotonic µs at which a dispatch should yield */
 
@@ -167,6 +171,22 @@ void      _aio_loop_watch_edges_out (AioLoop      *loop,
                                      gboolean      want) G_GNUC_INTERNAL;
 void      _aio_loop_cancel_watch   (AioLoop      *loop,
                                     AioHandle    *handle) G_GNUC_INTERNAL;
+
+/* Signal handlers.  _aio_loop_add_signal_handle() is
+ * aio_loop_add_signal_handler() returning the handle now watching @signum
+ * (unowned), so aio_run() can later take its own handler away only if it
+ * was not replaced.
+ */
+AioHandle *_aio_loop_add_signal_handle    (AioLoop       *loop,
+                                           int            signum,
+                                           AioCallback    callback,
+                                           gpointer       user_data,
+                                           GDestroyNotify destroy,
+                                           GError       **error) G_GNUC_INTERNAL;
+gboolean  _aio_loop_remove_signal_handle  (AioLoop       *loop,
+                                           int            signum,
+                                           AioHandle     *handle) G_GNUC_INTERNAL;
+void      _aio_loop_signals_finalize      (AioLoop       *loop) G_GNUC_INTERNAL;
 
 /* Task registry. */
 void      _aio_loop_register_task  (AioLoop      *loop,

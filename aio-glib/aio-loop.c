@@ -461,6 +461,7 @@ loop_source_finalize (GSource *source)
   while (loop->ring_count > 0 || !_aio_list_is_empty (&loop->tasks) ||
          g_atomic_int_get (&loop->ts_pending));
 
+  _aio_loop_signals_finalize (loop);
   _aio_loop_io_finalize (loop);
   while (loop->n_timers > 0)
     _aio_loop_remove_timer (loop, loop->timers[0]);

@@ -78,6 +78,16 @@ gboolean      aio_loop_add_writer            (AioLoop       *self,
 AIO_AVAILABLE_IN_1_0
 gboolean      aio_loop_remove_writer         (AioLoop       *self,
                                               int            fd);
+AIO_AVAILABLE_IN_1_0
+gboolean      aio_loop_add_signal_handler    (AioLoop       *self,
+                                              int            signum,
+                                              AioCallback    callback,
+                                              gpointer       user_data,
+                                              GDestroyNotify destroy,
+                                              GError       **error);
+AIO_AVAILABLE_IN_1_0
+gboolean      aio_loop_remove_signal_handler (AioLoop       *self,
+                                              int            signum);
 
 AIO_AVAILABLE_IN_1_0
 GList        *aio_all_tasks                  (AioLoop       *loop);
