@@ -421,6 +421,23 @@ expect_line (GDataInputStream *lines,
   g_free (line);
 }
 
+/* GSubprocess lets go of the child's pipe from GLib's worker thread once
+ * it has reaped the child, a moment after g_subprocess_wait() returns.
+ */
+static void
+assert_fds_back_to (guint fds)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (aio_test_count_fds () != fds && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (aio_test_count_fds (), ==, fds);
+}
+
 /* Ctrl-C from outside, twice. */
 static void
 test_run_sigint_external (void)
@@ -442,7 +459,7 @@ test_run_sigint_external (void)
   g_object_unref (lines);
   g_object_unref (process);
   aio_test_drain (NULL);
-  g_assert_cmpuint (aio_test_count_fds (), ==, fds);
+  assert_fds_back_to (fds);
 }
 
 int
