@@ -41,5 +41,7 @@
 #include "aio-dns.h"
 #include "aio-datagram.h"
 #include "aio-datagram-endpoint.h"
+#include "aio-executor.h"
+#include "aio-threadsafe.h"
 
 #undef AIO_INSIDE
