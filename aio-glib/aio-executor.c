@@ -47,9 +47,9 @@ typedef struct
   AioFuture      *future;             /* (owned) */
   GCancellable   *cancellable;        /* (owned) */
   AioThreadFunc   func;
-  gpointer        user_data;          /* (owned) by user_data_destroy */
-  GDestroyNotify  user_data_destroy;  /* (nullable) */
-  GDestroyNotify  result_destroy;     /* (nullable) */
+  gpointer        user_data;          /* (owned) by destroy */
+  GDestroyNotify  destroy;  /* (nullable) */
+  GDestroyNotify  result_free;     /* (nullable) */
   gpointer        result;             /* written by the worker before the post */
   GError         *error;              /* (owned) (nullable) likewise */
   gint            abandoned;          /* (atomic) the future was cancelled */
@@ -63,10 +63,10 @@ job_unref (gpointer data)
 
   if (!g_atomic_int_dec_and_test (&job->ref_count))
     return;
-  if (job->user_data_destroy != NULL)
-    job->user_data_destroy (job->user_data);
-  if (job->result != NULL && job->result_destroy != NULL)
-    job->result_destroy (job->result);
+  if (job->destroy != NULL)
+    job->destroy (job->user_data);
+  if (job->result != NULL && job->result_free != NULL)
+    job->result_free (job->result);
   g_clear_error (&job->error);
   g_object_unref (job->cancellable);
   g_object_unref (job->future);
@@ -105,7 +105,7 @@ job_finish_on_loop (gpointer data)
                               g_steal_pointer (&job->error), NULL);
       else
         aio_future_set_pointer (future, g_steal_pointer (&job->result),
-                                job->result_destroy, NULL);
+                                job->result_free, NULL);
     }
   job_unref (job);
 }
@@ -140,8 +140,8 @@ job_run (gpointer data,
       if (job->result != NULL && job->error != NULL)
         {
           g_critical ("An AioThreadFunc returned a result and set an error; the result is dropped");
-          if (job->result_destroy != NULL)
-            job->result_destroy (job->result);
+          if (job->result_free != NULL)
+            job->result_free (job->result);
           job->result = NULL;
         }
     }
@@ -352,8 +352,8 @@ submit_on_loop (AioExecutor    *self,
                 AioLoop        *loop,
                 AioThreadFunc   func,
                 gpointer        user_data,
-                GDestroyNotify  user_data_destroy,
-                GDestroyNotify  result_destroy)
+                GDestroyNotify  result_free,
+                GDestroyNotify  destroy)
 {
   Job *job = g_new0 (Job, 1);
   AioFuture *future;
@@ -366,8 +366,8 @@ submit_on_loop (AioExecutor    *self,
   job->cancellable = g_cancellable_new ();
   job->func = func;
   job->user_data = user_data;
-  job->user_data_destroy = user_data_destroy;
-  job->result_destroy = result_destroy;
+  job->destroy = destroy;
+  job->result_free = result_free;
   future = g_object_ref (job->future);
   _aio_future_set_cancel_hook (future, job_cancel_hook, job, job_unref);
 
@@ -391,13 +391,13 @@ submit_on_loop (AioExecutor    *self,
 /**
  * aio_executor_submit:
  * @self: an [class@Aio.Executor]
- * @func: (scope notified) (closure user_data) (destroy user_data_destroy):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   the blocking function to run on a worker thread
  * @user_data: data for @func
- * @user_data_destroy: (nullable): frees @user_data on the loop's thread
- *   once @func has run (or will never run)
- * @result_destroy: (nullable): frees the result of @func when nobody takes
+ * @result_free: (nullable): frees the result of @func when nobody takes
  *   it: the future was cancelled, or the future is freed with it
+ * @destroy: (nullable): frees @user_data on the loop's thread
+ *   once @func has run (or will never run)
  *
  * Runs @func on one of the executor's threads, like asyncio's
  * `executor.submit()` wrapped by `loop.run_in_executor()`.
@@ -406,10 +406,10 @@ submit_on_loop (AioExecutor    *self,
  * must be created on that loop's thread.  It finishes with the pointer
  * @func returned (read it with [method@Aio.Future.get_pointer] or
  * [func@Aio.await_pointer]; the future owns it and frees it with
- * @result_destroy), or fails with the error @func set.  Cancelling the
+ * @result_free), or fails with the error @func set.  Cancelling the
  * future cancels it at once and abandons the job: a job that has not
  * started is skipped, a running one has its cancellable cancelled and its
- * result is freed with @result_destroy.  After
+ * result is freed with @result_free.  After
  * [method@Aio.Executor.shutdown] the future fails with %AIO_ERROR_CLOSED.
  *
  * Returns: (transfer full): a future for the result of @func
@@ -420,14 +420,14 @@ AioFuture *
 aio_executor_submit (AioExecutor    *self,
                      AioThreadFunc   func,
                      gpointer        user_data,
-                     GDestroyNotify  user_data_destroy,
-                     GDestroyNotify  result_destroy)
+                     GDestroyNotify  result_free,
+                     GDestroyNotify  destroy)
 {
   g_return_val_if_fail (AIO_IS_EXECUTOR (self), NULL);
   g_return_val_if_fail (func != NULL, NULL);
 
   return submit_on_loop (self, _aio_loop_get_current (), func, user_data,
-                         user_data_destroy, result_destroy);
+                         result_free, destroy);
 }
 
 /**
@@ -567,16 +567,16 @@ aio_loop_set_default_executor (AioLoop     *self,
  * @self: an [class@Aio.Loop]
  * @executor: (nullable): where to run @func, or %NULL for the loop's
  *   default executor
- * @func: (scope notified) (closure user_data) (destroy user_data_destroy):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   the blocking function to run on a worker thread
  * @user_data: data for @func
- * @user_data_destroy: (nullable): frees @user_data once @func has run
- * @result_destroy: (nullable): frees the result of @func when nobody takes
+ * @result_free: (nullable): frees the result of @func when nobody takes
  *   it
+ * @destroy: (nullable): frees @user_data once @func has run
  *
  * Runs @func on a worker thread and returns a future on @self for its
  * result, like asyncio's `loop.run_in_executor()`.  Cancelling the future
- * abandons the result, which is freed with @result_destroy.  See
+ * abandons the result, which is freed with @result_free.  See
  * [method@Aio.Executor.submit].  Call it from the thread running @self.
  *
  * Returns: (transfer full): a future for the result of @func
@@ -588,8 +588,8 @@ aio_loop_run_in_executor (AioLoop        *self,
                           AioExecutor    *executor,
                           AioThreadFunc   func,
                           gpointer        user_data,
-                          GDestroyNotify  user_data_destroy,
-                          GDestroyNotify  result_destroy)
+                          GDestroyNotify  result_free,
+                          GDestroyNotify  destroy)
 {
   g_return_val_if_fail (AIO_IS_LOOP (self), NULL);
   g_return_val_if_fail (executor == NULL || AIO_IS_EXECUTOR (executor), NULL);
@@ -597,18 +597,18 @@ aio_loop_run_in_executor (AioLoop        *self,
 
   if (executor == NULL)
     executor = aio_loop_get_default_executor (self);
-  return submit_on_loop (executor, self, func, user_data, user_data_destroy,
-                         result_destroy);
+  return submit_on_loop (executor, self, func, user_data, result_free,
+                         destroy);
 }
 
 /**
  * aio_to_thread:
- * @func: (scope notified) (closure user_data) (destroy user_data_destroy):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   the blocking function to run on a worker thread
  * @user_data: data for @func
- * @user_data_destroy: (nullable): frees @user_data once @func has run
- * @result_destroy: (nullable): frees the result of @func when nobody takes
+ * @result_free: (nullable): frees the result of @func when nobody takes
  *   it
+ * @destroy: (nullable): frees @user_data once @func has run
  *
  * Runs @func on the running loop's default executor, like asyncio's
  * `asyncio.to_thread()`: blocking work leaves the loop free.  Outside a
@@ -640,8 +640,8 @@ aio_loop_run_in_executor (AioLoop        *self,
 AioFuture *
 aio_to_thread (AioThreadFunc  func,
                gpointer       user_data,
-               GDestroyNotify user_data_destroy,
-               GDestroyNotify result_destroy)
+               GDestroyNotify result_free,
+               GDestroyNotify destroy)
 {
   AioLoop *loop;
 
@@ -649,7 +649,7 @@ aio_to_thread (AioThreadFunc  func,
 
   loop = _aio_loop_get_current ();
   return submit_on_loop (aio_loop_get_default_executor (loop), loop, func,
-                         user_data, user_data_destroy, result_destroy);
+                         user_data, result_free, destroy);
 }
 
 typedef struct

@@ -55,8 +55,8 @@ AIO_AVAILABLE_IN_1_0
 AioFuture   *aio_executor_submit              (AioExecutor    *self,
                                                AioThreadFunc   func,
                                                gpointer        user_data,
-                                               GDestroyNotify  user_data_destroy,
-                                               GDestroyNotify  result_destroy) G_GNUC_WARN_UNUSED_RESULT;
+                                               GDestroyNotify  result_free,
+                                               GDestroyNotify  destroy) G_GNUC_WARN_UNUSED_RESULT;
 AIO_AVAILABLE_IN_1_0
 void         aio_executor_shutdown            (AioExecutor    *self,
                                                gboolean        wait,
@@ -74,14 +74,14 @@ AioFuture   *aio_loop_run_in_executor         (AioLoop        *self,
                                                AioExecutor    *executor,
                                                AioThreadFunc   func,
                                                gpointer        user_data,
-                                               GDestroyNotify  user_data_destroy,
-                                               GDestroyNotify  result_destroy) G_GNUC_WARN_UNUSED_RESULT;
+                                               GDestroyNotify  result_free,
+                                               GDestroyNotify  destroy) G_GNUC_WARN_UNUSED_RESULT;
 AIO_AVAILABLE_IN_1_0
 AioFuture   *aio_loop_shutdown_default_executor (AioLoop      *self) G_GNUC_WARN_UNUSED_RESULT;
 AIO_AVAILABLE_IN_1_0
 AioFuture   *aio_to_thread                    (AioThreadFunc   func,
                                                gpointer        user_data,
-                                               GDestroyNotify  user_data_destroy,
-                                               GDestroyNotify  result_destroy) G_GNUC_WARN_UNUSED_RESULT;
+                                               GDestroyNotify  result_free,
+                                               GDestroyNotify  destroy) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -47,8 +47,8 @@ to_thread_body (AioTask  *task,
 {
   GError *error = NULL;
   char *here = g_strdup_printf ("%p", (gpointer) g_thread_self ());
-  char *there = aio_await_pointer (aio_to_thread (thread_name_func, NULL, count_data_free,
-                                                  count_result_free), &error);
+  char *there = aio_await_pointer (aio_to_thread (thread_name_func, NULL, count_result_free,
+                                                  count_data_free), &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (there);
@@ -74,7 +74,7 @@ test_result_freed_with_future (void)
   GError *error = NULL;
 
   reset_counts ();
-  future = aio_to_thread (thread_name_func, NULL, NULL, count_result_free);
+  future = aio_to_thread (thread_name_func, NULL, count_result_free, NULL);
   g_assert_true (aio_test_run_future (future, &error));
   g_assert_no_error (error);
   g_assert_nonnull (aio_future_get_pointer (future, NULL));
@@ -182,8 +182,8 @@ test_cancel_running (void)
 
   reset_counts ();
   gate_init (&gate);
-  future = aio_loop_run_in_executor (loop, executor, gated_func, &gate, count_data_free,
-                                     count_result_free);
+  future = aio_loop_run_in_executor (loop, executor, gated_func, &gate, count_result_free,
+                                     count_data_free);
   gate_wait_entered (&gate);
   g_assert_true (aio_future_cancel (future, "give up"));
   g_assert_true (aio_future_cancelled (future));
@@ -212,9 +212,9 @@ test_cancel_queued (void)
 
   reset_counts ();
   gate_init (&gate);
-  first = aio_executor_submit (executor, gated_func, &gate, NULL, count_result_free);
+  first = aio_executor_submit (executor, gated_func, &gate, count_result_free, NULL);
   gate_wait_entered (&gate);
-  second = aio_executor_submit (executor, gated_func, &gate, count_data_free, count_result_free);
+  second = aio_executor_submit (executor, gated_func, &gate, count_result_free, count_data_free);
   aio_future_cancel (second, NULL);
   gate_open (&gate);
   g_assert_true (aio_test_run_future (first, NULL));
@@ -237,8 +237,8 @@ cancelled_awaiter_body (AioTask  *task,
 {
   GError *error = NULL;
 
-  g_assert_null (aio_await_pointer (aio_to_thread (gated_func, user_data, NULL,
-                                                   count_result_free), &error));
+  g_assert_null (aio_await_pointer (aio_to_thread (gated_func, user_data, count_result_free,
+                                                   NULL), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 }
@@ -351,11 +351,11 @@ test_default_executor (void)
   /* to_thread goes to the loop's default, now shut down. */
   aio_executor_shutdown (custom, TRUE, FALSE);
   g_assert_true (aio_executor_is_shutdown (custom));
-  future = aio_to_thread (thread_name_func, NULL, NULL, g_free);
+  future = aio_to_thread (thread_name_func, NULL, g_free, NULL);
   g_assert_true (aio_future_done (future));
   g_assert_false (aio_future_propagate (future, NULL));
   g_object_unref (future);
-  future = aio_loop_run_in_executor (loop, NULL, thread_name_func, NULL, NULL, g_free);
+  future = aio_loop_run_in_executor (loop, NULL, thread_name_func, NULL, g_free, NULL);
   {
     GError *error = NULL;
 
@@ -382,9 +382,9 @@ test_shutdown_cancel_futures (void)
 
   reset_counts ();
   gate_init (&gate);
-  first = aio_executor_submit (executor, gated_func, &gate, NULL, g_free);
+  first = aio_executor_submit (executor, gated_func, &gate, g_free, NULL);
   gate_wait_entered (&gate);
-  queued = aio_executor_submit (executor, gated_func, &gate, count_data_free, g_free);
+  queued = aio_executor_submit (executor, gated_func, &gate, g_free, count_data_free);
   aio_executor_shutdown (executor, FALSE, TRUE);   /* while the first still runs */
   g_assert_true (aio_executor_is_shutdown (executor));
   gate_open (&gate);
@@ -396,7 +396,7 @@ test_shutdown_cancel_futures (void)
   g_assert_cmpint (g_atomic_int_get (&gate.calls), ==, 1);
   g_assert_cmpint (g_atomic_int_get (&data_freed), ==, 1);
   g_object_unref (queued);
-  queued = aio_executor_submit (executor, gated_func, &gate, count_data_free, g_free);
+  queued = aio_executor_submit (executor, gated_func, &gate, g_free, count_data_free);
   g_assert_false (aio_future_propagate (queued, &error));
   g_assert_error (error, AIO_ERROR, AIO_ERROR_CLOSED);
   g_assert_cmpint (g_atomic_int_get (&data_freed), ==, 2);

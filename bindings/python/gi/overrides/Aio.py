@@ -21,7 +21,7 @@ from gi.repository import GLib, Gio
 
 from ..module import get_introspection_module
 from ..overrides import override
-from ._aio import api, errors, events, futures, gio, streams, tasks
+from ._aio import api, errors, events, futures, gio, streams, tasks, threads
 
 Aio = get_introspection_module('Aio')
 
@@ -31,6 +31,7 @@ futures.bind(Aio, Gio)
 tasks.bind(Aio)
 api.bind(Aio, Gio)
 streams.bind(Aio)
+to_thread = threads.bind(Aio)
 
 
 class Future(futures.FutureMethods, Aio.Future):
@@ -113,7 +114,7 @@ def sleep(seconds):
     return future
 
 
-__all__ += ['create_task', 'ensure_future', 'sleep']
+__all__ += ['create_task', 'ensure_future', 'sleep', 'to_thread']
 
 # Structured concurrency, with asyncio's names.
 gather = api.gather
