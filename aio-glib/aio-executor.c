@@ -298,6 +298,9 @@ aio_executor_new (guint max_workers)
  * aio_executor_get_max_workers:
  * @self: an [class@Aio.Executor]
  *
+ * Gets how many jobs @self runs at once, its
+ * [property@Aio.Executor:max-workers].
+ *
  * Returns: the most jobs @self runs at once
  *
  * Since: 1.0
@@ -469,6 +472,8 @@ aio_executor_shutdown (AioExecutor *self,
 /**
  * aio_executor_is_shutdown:
  * @self: an [class@Aio.Executor]
+ *
+ * Tells whether @self still takes jobs.
  *
  * Returns: %TRUE once [method@Aio.Executor.shutdown] was called
  *
