@@ -43,5 +43,6 @@
 #include "aio-datagram-endpoint.h"
 #include "aio-executor.h"
 #include "aio-threadsafe.h"
+#include "aio-subprocess.h"
 
 #undef AIO_INSIDE
