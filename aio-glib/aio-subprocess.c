@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 
@@ -242,9 +246,44 @@ set_nonblocking (int fd)
     }
 }
 
-/* Takes @process. */
+/* The child reports its own pid before it execs: GSubprocess forgets
+ * the pid (get_identifier() gives NULL) as soon as GLib's worker thread
+ * has reaped the child, which for a short-lived program can happen
+ * before the spawning call has returned.  Only async-signal-safe calls
+ * here: this runs between fork() and exec(). */
+static void
+child_setup (gpointer data)
+{
+  int fd = GPOINTER_TO_INT (data);
+  pid_t pid = getpid ();
+  struct sigaction deflt = { 0, };
+  ssize_t written;
+
+  deflt.sa_handler = SIG_DFL;
+  sigemptyset (&deflt.sa_mask);
+  sigaction (SIGPIPE, &deflt, NULL);
+  do
+    written = write (fd, &pid, sizeof pid);
+  while (written < 0 && errno == EINTR);
+}
+
+static int
+read_child_pid (int fd)
+{
+  pid_t pid;
+  ssize_t got;
+
+  do
+    got = read (fd, &pid, sizeof pid);
+  while (got < 0 && errno == EINTR);
+  return got == (ssize_t) sizeof pid ? (int) pid : -1;
+}
+
+/* Takes @process.  @pid is the child's pid when the caller knows it, or
+ * -1 to ask GSubprocess. */
 static AioSubprocess *
-subprocess_new (GSubprocess *process)
+subprocess_new (GSubprocess *process,
+                int          pid)
 {
   AioSubprocess *self = g_object_new (AIO_TYPE_SUBPROCESS, NULL);
   GOutputStream *in;
@@ -254,7 +293,9 @@ subprocess_new (GSubprocess *process)
   self->loop = g_object_ref (_aio_loop_get_current ());
   self->process = process;
   identifier = g_subprocess_get_identifier (process);
-  if (identifier != NULL)
+  if (pid > 0)
+    self->pid = pid;
+  else if (identifier != NULL)
     self->pid = atoi (identifier);
 
   in = g_subprocess_get_stdin_pipe (process);
@@ -315,15 +356,27 @@ aio_create_subprocess_exec (const char * const  *argv,
                             GSubprocessFlags     flags,
                             GError             **error)
 {
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   GSubprocess *process;
+  int pid_pipe[2];
+  int pid = -1;
 
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  process = g_subprocess_newv (argv, flags, error);
+  if (!g_unix_open_pipe (pid_pipe, FD_CLOEXEC, error))
+    return NULL;
+  launcher = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup,
+                                         GINT_TO_POINTER (pid_pipe[1]), NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, error);
+  g_close (pid_pipe[1], NULL);
+  if (process != NULL)
+    pid = read_child_pid (pid_pipe[0]);
+  g_close (pid_pipe[0], NULL);
   if (process == NULL)
     return NULL;
-  return subprocess_new (process);
+  return subprocess_new (process, pid);
 }
 
 /**
@@ -367,6 +420,11 @@ aio_create_subprocess_shell (const char        *command,
  * wraps it as [func@Aio.create_subprocess_exec] does.  This is the way to
  * pass asyncio's `cwd` and `env`.
  *
+ * @launcher's child setup function is left alone, so the child's pid is
+ * taken from [method@Gio.Subprocess.get_identifier]: a program that has
+ * already exited and been reaped when this function returns has a pid of
+ * -1 here, where [func@Aio.create_subprocess_exec] always knows it.
+ *
  * Returns: (transfer full): the new subprocess, or %NULL with @error set
  *
  * Since: 1.0
@@ -385,7 +443,7 @@ aio_create_subprocess_launch (GSubprocessLauncher  *launcher,
   process = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (process == NULL)
     return NULL;
-  return subprocess_new (process);
+  return subprocess_new (process, -1);
 }
 
 /* -- accessors --------------------------------------------------------- */
@@ -481,7 +539,9 @@ aio_subprocess_get_stderr (AioSubprocess *self)
  * becomes %NULL); by then the id may belong to another process, so use
  * [method@Aio.Subprocess.send_signal] rather than kill(2) with it.
  *
- * Returns: the process id
+ * Returns: the process id, or -1 for a short-lived child of
+ *   [func@Aio.create_subprocess_launch] that was gone before the call
+ *   returned
  *
  * Since: 1.0
  */
