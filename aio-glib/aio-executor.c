@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "aio-error.h"
-#include "aio-executor.h"
+#include "aio-executor-private.h"
 #include "aio-future-private.h"
 #include "aio-loop-private.h"
 
@@ -47,6 +47,9 @@ typedef struct
   AioFuture      *future;             /* (owned) */
   GCancellable   *cancellable;        /* (owned) */
   AioThreadFunc   func;
+  AioWorkFunc     work;               /* instead of func: a GValue result */
+  GValue          value;              /* what work gave, like result */
+  char           *cancel_msg;         /* (owned) (nullable) work jobs only */
   gpointer        user_data;          /* (owned) by destroy */
   GDestroyNotify  destroy;  /* (nullable) */
   GDestroyNotify  result_free;     /* (nullable) */
@@ -68,6 +71,9 @@ job_unref (gpointer data)
   if (job->result != NULL && job->result_free != NULL)
     job->result_free (job->result);
   g_clear_error (&job->error);
+  if (G_IS_VALUE (&job->value))
+    g_value_unset (&job->value);
+  g_free (job->cancel_msg);
   g_object_unref (job->cancellable);
   g_object_unref (job->future);
   g_object_unref (job->loop);
@@ -85,7 +91,14 @@ job_cancel_hook (AioFuture  *future,
 
   g_atomic_int_set (&job->abandoned, TRUE);
   g_cancellable_cancel (job->cancellable);
-  return TRUE;
+  if (job->work == NULL)
+    return TRUE;
+  /* A work job ends cancelled only once the worker has stopped, so what
+   * it was doing (a temporary file, a half-made copy) is cleaned up by
+   * the time the awaiting task resumes. */
+  g_free (job->cancel_msg);
+  job->cancel_msg = g_strdup (msg);
+  return FALSE;
 }
 
 /* Back on the loop's thread: the worker is done with the job. */
@@ -98,11 +111,15 @@ job_finish_on_loop (gpointer data)
   if (!_aio_future_is_done (future))
     {
       _aio_future_set_cancel_hook (future, NULL, NULL, NULL);
-      if (job->skipped)
+      if (job->work != NULL && g_atomic_int_get (&job->abandoned))
+        _aio_future_cancel_now (future, job->cancel_msg);
+      else if (job->skipped)
         _aio_future_cancel_now (future, "The executor was shut down before the job started");
       else if (job->error != NULL)
         _aio_future_complete (future, AIO_FUTURE_FINISHED, NULL,
                               g_steal_pointer (&job->error), NULL);
+      else if (job->work != NULL)
+        _aio_future_complete (future, AIO_FUTURE_FINISHED, &job->value, NULL, NULL);
       else
         aio_future_set_pointer (future, g_steal_pointer (&job->result),
                                 job->result_free, NULL);
@@ -134,6 +151,13 @@ job_run (gpointer data,
 
   if (g_atomic_int_get (&job->abandoned) || g_atomic_int_get (&executor->cancel_queued))
     job->skipped = TRUE;
+  else if (job->work != NULL)
+    {
+      if (!job->work (job->cancellable, job->user_data, &job->value, &job->error) &&
+          job->error == NULL)
+        job->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                          "The operation failed without saying why");
+    }
   else
     {
       job->result = job->func (job->cancellable, job->user_data, &job->error);
@@ -351,12 +375,13 @@ aio_executor_set_max_workers (AioExecutor *self,
 }
 
 static AioFuture *
-submit_on_loop (AioExecutor    *self,
-                AioLoop        *loop,
-                AioThreadFunc   func,
-                gpointer        user_data,
-                GDestroyNotify  result_free,
-                GDestroyNotify  destroy)
+submit_job (AioExecutor    *self,
+            AioLoop        *loop,
+            AioThreadFunc   func,
+            AioWorkFunc     work,
+            gpointer        user_data,
+            GDestroyNotify  result_free,
+            GDestroyNotify  destroy)
 {
   Job *job = g_new0 (Job, 1);
   AioFuture *future;
@@ -368,6 +393,7 @@ submit_on_loop (AioExecutor    *self,
   job->future = _aio_future_new_for_loop (loop);
   job->cancellable = g_cancellable_new ();
   job->func = func;
+  job->work = work;
   job->user_data = user_data;
   job->destroy = destroy;
   job->result_free = result_free;
@@ -389,6 +415,28 @@ submit_on_loop (AioExecutor    *self,
       job_unref (job);
     }
   return future;
+}
+
+static AioFuture *
+submit_on_loop (AioExecutor    *self,
+                AioLoop        *loop,
+                AioThreadFunc   func,
+                gpointer        user_data,
+                GDestroyNotify  result_free,
+                GDestroyNotify  destroy)
+{
+  return submit_job (self, loop, func, NULL, user_data, result_free, destroy);
+}
+
+AioFuture *
+_aio_run_work (AioWorkFunc    work,
+               gpointer       user_data,
+               GDestroyNotify destroy)
+{
+  AioLoop *loop = _aio_loop_get_current ();
+
+  return submit_job (aio_loop_get_default_executor (loop), loop, NULL, work,
+                     user_data, NULL, destroy);
 }
 
 /**

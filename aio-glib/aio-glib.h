@@ -42,6 +42,7 @@
 #include "aio-datagram.h"
 #include "aio-datagram-endpoint.h"
 #include "aio-executor.h"
+#include "aio-file.h"
 #include "aio-threadsafe.h"
 #include "aio-subprocess.h"
 
