@@ -101,11 +101,9 @@ read_native (const char    *path,
       length += (gsize) got;
     }
   g_close (fd, NULL);
-  if (length == 0)
-    {
-      g_free (data);
-      return g_bytes_new (NULL, 0);
-    }
+  if (length == capacity)
+    data = g_realloc (data, capacity + 1);
+  data[length] = '\0';
   return g_bytes_new_take (data, length);
 
 failed:
@@ -150,7 +148,8 @@ read_all_work (GCancellable  *cancellable,
  * default executor (see [method@Aio.Loop.get_default_executor]), as
  * [method@Gio.File.load_contents] does.  A local file is read with plain
  * read(2) calls into one buffer of its size, which becomes the result
- * without a copy.
+ * without a copy.  As with [method@Gio.File.load_contents], the data is
+ * followed by a NUL byte that the size does not count.
  *
  * Errors are GIO's: `G_IO_ERROR_NOT_FOUND`, `G_IO_ERROR_PERMISSION_DENIED`,
  * `G_IO_ERROR_IS_DIRECTORY` and so on.  Cancelling the future stops the
