@@ -83,16 +83,19 @@ huge_buffer_new (gsize     size,
   return aligned;
 }
 
-/* A regular file of known size: one buffer, read in slices. */
+/* Reads @fd to its end, in slices.  @size is what fstat() said, or 0 when
+ * it cannot tell (files in /proc, pipes): one buffer of the size plus one
+ * byte sees the end without a second allocation, and a file that grows
+ * meanwhile is followed in doubling steps. */
 static GBytes *
-read_sized (int            fd,
-            gsize          size,
-            const char    *path,
-            GCancellable  *cancellable,
-            GError       **error)
+read_fd (int            fd,
+         gsize          size,
+         const char    *path,
+         GCancellable  *cancellable,
+         GError       **error)
 {
   Mapping *mapping = NULL;
-  gsize capacity = size + 1, length = 0;
+  gsize capacity = size > 0 ? size + 1 : 16 * 1024, length = 0;
   guint8 *data = NULL;
 
   if (capacity >= HUGE_BUFFER_MIN)
@@ -156,8 +159,7 @@ read_native (const char    *path,
              GError       **error)
 {
   struct stat st;
-  gsize capacity, length = 0;
-  guint8 *data;
+  GBytes *bytes;
   int fd;
 
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
@@ -179,58 +181,10 @@ read_native (const char    *path,
       return NULL;
     }
 
-  if (S_ISREG (st.st_mode) && st.st_size > 0)
-    {
-      GBytes *bytes = read_sized (fd, (gsize) st.st_size, path, cancellable, error);
-
-      g_close (fd, NULL);
-      return bytes;
-    }
-
-  /* Files of size 0 (in /proc) and pipes are read in growing steps. */
-  capacity = 16 * 1024;
-  data = g_try_malloc (capacity);
-  if (data == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   "Not enough memory to read a file of %" G_GSIZE_FORMAT " bytes", capacity - 1);
-      g_close (fd, NULL);
-      return NULL;
-    }
-
-  for (;;)
-    {
-      ssize_t got;
-
-      if (length == capacity)
-        {
-          capacity *= 2;
-          data = g_realloc (data, capacity);
-        }
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto failed;
-      got = read (fd, data + length, MIN (capacity - length, READ_SLICE));
-      if (got < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          _aio_file_set_errno_error (error, errno, "Cannot read", path);
-          goto failed;
-        }
-      if (got == 0)
-        break;
-      length += (gsize) got;
-    }
+  bytes = read_fd (fd, S_ISREG (st.st_mode) ? (gsize) st.st_size : 0, path,
+                   cancellable, error);
   g_close (fd, NULL);
-  if (length == capacity)
-    data = g_realloc (data, capacity + 1);
-  data[length] = '\0';
-  return g_bytes_new_take (data, length);
-
-failed:
-  g_free (data);
-  g_close (fd, NULL);
-  return NULL;
+  return bytes;
 }
 
 static gboolean
