@@ -45,19 +45,64 @@ _aio_file_set_errno_error (GError     **error,
 #define HUGE_BUFFER_MIN (4 * 1024 * 1024)
 #define HUGE_PAGE (2 * 1024 * 1024)
 
+/* Fresh memory is what costs, so the last large buffer freed is kept for
+ * the next large read (one of them, of at most SPARE_MAX bytes), with
+ * MADV_FREE: the kernel takes its pages back if memory runs short, and
+ * until then a program reading one big file after another writes into
+ * pages that are already there. */
+#define SPARE_MAX (128 * 1024 * 1024)
+
 typedef struct
 {
   gpointer base;
   gsize    length;
+  guint8  *aligned;
+  gsize    capacity;   /* usable bytes from aligned on */
 } Mapping;
+
+G_LOCK_DEFINE_STATIC (spare);
+static Mapping *spare;
+
+static void
+mapping_unmap (Mapping *mapping)
+{
+  munmap (mapping->base, mapping->length);
+  g_free (mapping);
+}
 
 static void
 mapping_free (gpointer data)
 {
-  Mapping *mapping = data;
+  Mapping *mapping = data, *old = NULL;
 
-  munmap (mapping->base, mapping->length);
-  g_free (mapping);
+#ifdef MADV_FREE
+  if (mapping->length <= SPARE_MAX &&
+      madvise (mapping->aligned, mapping->capacity, MADV_FREE) == 0)
+    {
+      G_LOCK (spare);
+      old = spare;
+      spare = g_steal_pointer (&mapping);
+      G_UNLOCK (spare);
+    }
+#endif
+  if (old != NULL)
+    mapping_unmap (old);
+  if (mapping != NULL)
+    mapping_unmap (mapping);
+}
+
+/* The spare buffer, when it holds @size bytes without wasting more than
+ * half of itself. */
+static Mapping *
+spare_take (gsize size)
+{
+  Mapping *mapping = NULL;
+
+  G_LOCK (spare);
+  if (spare != NULL && spare->capacity >= size && spare->capacity / 2 <= size)
+    mapping = g_steal_pointer (&spare);
+  G_UNLOCK (spare);
+  return mapping;
 }
 
 /* A buffer of @size bytes aligned to a huge page, or NULL. */
@@ -66,21 +111,29 @@ huge_buffer_new (gsize     size,
                  Mapping **mapping_out)
 {
   gsize length = size + HUGE_PAGE;
-  guint8 *base, *aligned;
+  guint8 *base;
   Mapping *mapping;
+
+  mapping = spare_take (size);
+  if (mapping != NULL)
+    {
+      *mapping_out = mapping;
+      return mapping->aligned;
+    }
 
   base = mmap (NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED)
     return NULL;
-  aligned = (guint8 *) (((guintptr) base + HUGE_PAGE - 1) & ~((guintptr) HUGE_PAGE - 1));
-#ifdef MADV_HUGEPAGE
-  (void) madvise (aligned, size, MADV_HUGEPAGE);
-#endif
   mapping = g_new (Mapping, 1);
   mapping->base = base;
   mapping->length = length;
+  mapping->aligned = (guint8 *) (((guintptr) base + HUGE_PAGE - 1) & ~((guintptr) HUGE_PAGE - 1));
+  mapping->capacity = length - (gsize) (mapping->aligned - (guint8 *) base);
+#ifdef MADV_HUGEPAGE
+  (void) madvise (mapping->aligned, mapping->capacity, MADV_HUGEPAGE);
+#endif
   *mapping_out = mapping;
-  return aligned;
+  return mapping->aligned;
 }
 
 /* Reads @fd to its end, in slices.  @size is what fstat() said, or 0 when

@@ -5,6 +5,11 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <gio/gfiledescriptorbased.h>
+#include <gio/gunixinputstream.h>
 
 #include "aio-error-private.h"
 #include "aio-future-private.h"
@@ -25,7 +30,10 @@
  * On a plain socket, a read is a non-blocking `recv()`; the task waits on
  * the loop's epoll only when the socket has nothing to give.  Other
  * streams are read without blocking when they are pollable (TLS
- * connections, pipes), and with GIO's `_async` calls otherwise.
+ * connections, pipes), and with GIO's `_async` calls otherwise.  A
+ * local file's data that is in the page cache is read straight away, with
+ * a non-blocking `preadv2()`; only a read that would wait on the disk goes
+ * to GIO's worker thread.
  *
  * Cancelling the task that awaits a read loses no bytes: what arrived
  * stays in the reader's buffer for the next read.  Once the stream has
@@ -70,6 +78,8 @@ struct _AioStreamReader
   guint              eof : 1;
   guint              repoke_queued : 1;
   guint              behind : 1;  /* the last recv() filled all the room it had */
+  guint              nowait : 1;  /* file_fd takes RWF_NOWAIT reads */
+  int                file_fd;     /* a regular file's descriptor, the input's; or -1 */
 
   guint8            *buf;         /* (owned) (nullable) */
   gsize              start;
@@ -323,6 +333,65 @@ fill_from_fd (AioStreamReader *self,
   return FILL_ERROR;
 }
 
+/* A file in the page cache is read on the loop thread, as much as the
+ * read asks for in one call (up to FILE_FILL_MAX), as cat would: a thread
+ * hop per chunk would cost more than the copy.  FILL_WAIT means the data
+ * is not cached (or the kernel cannot tell): the caller reads through
+ * GIO's worker thread instead.
+ */
+#define FILE_FILL_MAX (1024 * 1024)
+
+static FillResult
+fill_from_file (AioStreamReader *self)
+{
+#ifdef RWF_NOWAIT
+  struct iovec iov;
+  gssize n;
+
+  if (g_input_stream_is_closed (self->input))
+    {
+      /* Its descriptor may be another file's by now. */
+      set_exception (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                                "Stream is already closed"));
+      return FILL_ERROR;
+    }
+  reserve (self, self->op.kind == OP_READ
+                 ? CLAMP (self->op.n, CHUNK_SIZE, FILE_FILL_MAX)
+                 : self->op.kind == OP_READ_ALL ? FILE_FILL_MAX : CHUNK_SIZE);
+  iov.iov_base = self->buf + self->end;
+  iov.iov_len = self->alloc - self->end;
+  do
+    n = preadv2 (self->file_fd, &iov, 1, -1, RWF_NOWAIT);
+  while (n < 0 && errno == EINTR);
+
+  if (n > 0)
+    {
+      self->end += n;
+      return FILL_DATA;
+    }
+  if (n == 0)
+    {
+      self->eof = TRUE;
+      return FILL_EOF;
+    }
+  if (errno != EAGAIN)
+    {
+      int saved = errno;
+
+      if (saved != EOPNOTSUPP && saved != EINVAL && saved != ENOSYS)
+        {
+          set_exception (self, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved),
+                                            "Error reading file: %s", g_strerror (saved)));
+          return FILL_ERROR;
+        }
+      self->nowait = FALSE;   /* this file system cannot say; GIO's way from now on */
+    }
+#else
+  self->nowait = FALSE;
+#endif
+  return FILL_WAIT;
+}
+
 static FillResult
 fill_from_stream (AioStreamReader *self)
 {
@@ -331,6 +400,14 @@ fill_from_stream (AioStreamReader *self)
 
   if (self->chunk != NULL || self->wait_source != NULL)
     return FILL_WAIT;   /* already waiting for the stream */
+
+  if (self->nowait)
+    {
+      FillResult result = fill_from_file (self);
+
+      if (result != FILL_WAIT)
+        return result;
+    }
 
   if (self->pollable)
     {
@@ -688,6 +765,7 @@ static void
 aio_stream_reader_init (AioStreamReader *self)
 {
   self->limit = AIO_STREAM_READER_DEFAULT_LIMIT;
+  self->file_fd = -1;
 }
 
 static void
@@ -697,6 +775,23 @@ use_input (AioStreamReader *self,
   self->input = g_object_ref (input);
   self->pollable = G_IS_POLLABLE_INPUT_STREAM (input) &&
                    g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (input));
+  self->file_fd = -1;
+  self->nowait = FALSE;
+  /* A stream that is a descriptor and nothing more (GLocalFileInputStream,
+   * GUnixInputStream: no buffer of their own), over a regular file. */
+  if (!self->pollable && G_IS_FILE_DESCRIPTOR_BASED (input) &&
+      (G_TYPE_FROM_INSTANCE (input) == G_TYPE_UNIX_INPUT_STREAM ||
+       G_IS_FILE_INPUT_STREAM (input)))
+    {
+      int fd = g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (input));
+      struct stat st;
+
+      if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+        {
+          self->file_fd = fd;
+          self->nowait = TRUE;
+        }
+    }
 }
 
 void

@@ -8,10 +8,11 @@
  * read(2):  the same loop in-process (128 KiB reads into one buffer), the
  *           floor without the exec;
  * read_all: aio_file_read_all() of the smaller file, awaited, into one
- *           fresh buffer of the file's size (so it pays the page faults
- *           of new memory that a whole-file read must);
- * reader:   aio_file_open_reader() and read (256 KiB) to the end of the
- *           larger file, each chunk dropped.
+ *           buffer of the file's size (each round's bytes are dropped
+ *           before the next, as a program that reads one file after
+ *           another would);
+ * reader:   aio_file_open_reader() and read (128 KiB, what cat asks for)
+ *           to the end of the larger file, each chunk dropped.
  * The files are written first and read once, so every round reads from
  * the page cache.  Prints MiB/s for each (the best round) and the ratios
  * to cat.
@@ -136,7 +137,7 @@ reader_body (AioTask  *task,
     g_error ("open_reader: %s", error->message);
   for (;;)
     {
-      g_autoptr(GBytes) chunk = aio_await_boxed (aio_stream_reader_read (reader, 256 * 1024), &error);
+      g_autoptr(GBytes) chunk = aio_await_boxed (aio_stream_reader_read (reader, CHUNK), &error);
 
       if (chunk == NULL)
         g_error ("read: %s", error->message);

@@ -5,10 +5,12 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 
 #include "stream-test-utils.h"
@@ -170,6 +172,20 @@ contents_body (AioTask  *task,
   back = await_bytes (aio_file_read_all (file), &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (back, big_bytes));
+
+  /* A smaller large file read next (into the buffer the last one freed)
+   * holds its own bytes only. */
+  g_clear_pointer (&back, g_bytes_unref);
+  g_clear_pointer (&big_bytes, g_bytes_unref);
+  for (gsize i = 0; i < 12 * 1024 * 1024 + 1; i++)
+    big[i] = (guint8) (i * 13 + 5);
+  big_bytes = g_bytes_new_static (big, 12 * 1024 * 1024 + 1);
+  g_free (aio_await_string (aio_file_write_all (file, big_bytes, NULL, FALSE, G_FILE_CREATE_NONE), &error));
+  g_assert_no_error (error);
+  back = await_bytes (aio_file_read_all (file), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (back, big_bytes));
+  g_assert_cmpint (((const guint8 *) g_bytes_get_data (back, NULL))[12 * 1024 * 1024 + 1], ==, 0);
 
   /* A file of size 0 whose contents are made on read. */
   g_clear_pointer (&back, g_bytes_unref);
@@ -430,6 +446,118 @@ static void
 test_streams (void)
 {
   run (streams_body);
+}
+
+/* Reads @reader to its end in pieces of every kind, as @expected. */
+static void
+read_in_pieces (AioStreamReader *reader,
+                GBytes          *expected)
+{
+  g_autoptr(GByteArray) got = g_byte_array_new ();
+  GError *error = NULL;
+  guint round = 0;
+
+  while (!aio_stream_reader_at_eof (reader))
+    {
+      g_autoptr(GBytes) piece = NULL;
+
+      switch (round++ % 4)
+        {
+        case 0:
+          piece = await_bytes (aio_stream_reader_read (reader, 1000), &error);
+          break;
+        case 1:
+          piece = await_bytes (aio_stream_reader_readexactly (reader, 300 * 1000), &error);
+          if (piece == NULL && g_error_matches (error, AIO_ERROR, AIO_ERROR_INCOMPLETE_READ))
+            {
+              /* The end: what there was is the error's. */
+              piece = g_bytes_ref (aio_error_get_partial (error));
+              g_clear_error (&error);
+            }
+          break;
+        case 2:
+          piece = await_bytes (aio_stream_reader_readline (reader), &error);
+          break;
+        default:
+          piece = await_bytes (aio_stream_reader_read (reader, 3 * 1024 * 1024), &error);
+          break;
+        }
+      g_assert_no_error (error);
+      g_assert_nonnull (piece);
+      g_byte_array_append (got, g_bytes_get_data (piece, NULL), g_bytes_get_size (piece));
+    }
+  g_assert_cmpmem (got->data, got->len, g_bytes_get_data (expected, NULL),
+                   g_bytes_get_size (expected));
+}
+
+static void
+file_reader_body (AioTask  *task,
+                  gpointer  data)
+{
+  g_autoptr(GFile) file = tmp_file ("r.bin");
+  g_autofree char *path = in_tmp ("r.bin");
+  gsize size = 5 * 1024 * 1024 + 17;
+  guint8 *bytes = g_malloc (size);
+  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(AioStreamReader) reader = NULL;
+  g_autoptr(GInputStream) input = NULL;
+  GError *error = NULL;
+  int fd;
+
+  for (gsize i = 0; i < size; i++)
+    bytes[i] = i % 251 == 0 ? '\n' : (guint8) (i * 29);
+  contents = g_bytes_new_take (bytes, size);
+  g_free (aio_await_string (aio_file_write_all (file, contents, NULL, FALSE, G_FILE_CREATE_NONE), &error));
+  g_assert_no_error (error);
+
+  /* From the page cache, then (where the file system lets the cache be
+   * dropped) from the disk, through GIO's worker thread. */
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      reader = aio_await_object (aio_file_open_reader (file), &error);
+      g_assert_no_error (error);
+      read_in_pieces (reader, contents);
+      g_clear_object (&reader);
+
+      fd = g_open (path, O_RDONLY, 0);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (fsync (fd), ==, 0);
+      (void) posix_fadvise (fd, 0, 0, POSIX_FADV_DONTNEED);
+      g_close (fd, NULL);
+    }
+
+  /* A descriptor's stream over a regular file reads the same way, and
+   * once closed under the reader, fails to read as GIO's streams do. */
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  input = g_unix_input_stream_new (fd, TRUE);
+  reader = aio_stream_reader_new_for_stream (input, NULL);
+  {
+    g_autoptr(GBytes) head = await_bytes (aio_stream_reader_read (reader, 10), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (head, NULL), g_bytes_get_size (head),
+                     g_bytes_get_data (contents, NULL), 10);
+  }
+  g_assert_true (g_input_stream_close (input, NULL, NULL));
+  /* What was buffered before the close still comes out first. */
+  for (;;)
+    {
+      g_autoptr(GBytes) more = await_bytes (aio_stream_reader_read (reader, 4 * 1024 * 1024), &error);
+
+      if (more == NULL)
+        break;
+      g_assert_cmpuint (g_bytes_get_size (more), >, 0);
+      g_assert_cmpuint (g_bytes_get_size (more), <, size - 10);
+    }
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+}
+
+static void
+test_file_reader (void)
+{
+  run (file_reader_body);
 }
 
 static void
@@ -724,6 +852,7 @@ main (int   argc,
   aio_test_add_func ("/aio/files/cancel-write", test_cancel_write);
   aio_test_add_func ("/aio/files/cancel-task", test_cancel_task);
   aio_test_add_func ("/aio/files/streams", test_streams);
+  aio_test_add_func ("/aio/files/file-reader", test_file_reader);
   aio_test_add_func ("/aio/files/lines", test_lines);
   aio_test_add_func ("/aio/files/enumerate", test_enumerate);
   aio_test_add_func ("/aio/files/ops", test_ops);
