@@ -168,15 +168,19 @@ read_fd (int            fd,
 
       if (length == capacity)
         {
-          /* The file grew while we read it: go on to its new end. */
-          guint8 *bigger = g_malloc (capacity * 2);
-
-          memcpy (bigger, data, length);
+          /* The file grew while we read it: go on to its new end (a
+           * heap buffer grows in place when it can; a mapping is copied
+           * out). */
           if (mapping != NULL)
-            g_clear_pointer (&mapping, mapping_free);
+            {
+              guint8 *bigger = g_malloc (capacity * 2);
+
+              memcpy (bigger, data, length);
+              g_clear_pointer (&mapping, mapping_free);
+              data = bigger;
+            }
           else
-            g_free (data);
-          data = bigger;
+            data = g_realloc (data, capacity * 2);
           capacity *= 2;
         }
       if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -287,6 +287,20 @@ fill_size (AioStreamReader *self)
   return CHUNK_SIZE / 4;
 }
 
+/* What a read of @n >= 0 bytes into the buffer's end gave. */
+static FillResult
+filled (AioStreamReader *self,
+        gsize            n)
+{
+  if (n == 0)
+    {
+      self->eof = TRUE;
+      return FILL_EOF;
+    }
+  self->end += n;
+  return FILL_DATA;
+}
+
 static FillResult
 fill_from_fd (AioStreamReader *self,
               int              fd)
@@ -364,16 +378,8 @@ fill_from_file (AioStreamReader *self)
     n = preadv2 (self->file_fd, &iov, 1, -1, RWF_NOWAIT);
   while (n < 0 && errno == EINTR);
 
-  if (n > 0)
-    {
-      self->end += n;
-      return FILL_DATA;
-    }
-  if (n == 0)
-    {
-      self->eof = TRUE;
-      return FILL_EOF;
-    }
+  if (n >= 0)
+    return filled (self, (gsize) n);
   if (errno != EAGAIN)
     {
       int saved = errno;
@@ -416,16 +422,8 @@ fill_from_stream (AioStreamReader *self)
                                                     self->buf + self->end,
                                                     self->alloc - self->end,
                                                     NULL, &error);
-      if (n > 0)
-        {
-          self->end += n;
-          return FILL_DATA;
-        }
-      if (n == 0)
-        {
-          self->eof = TRUE;
-          return FILL_EOF;
-        }
+      if (n >= 0)
+        return filled (self, (gsize) n);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           g_error_free (error);

@@ -125,6 +125,23 @@ run (AioTaskFunc body)
 
 /* -- read_all and write_all --------------------------------------------- */
 
+/* Writes @bytes to @file, reads the file back and checks it: the bytes
+ * read. */
+static GBytes *
+write_and_read_back (GFile  *file,
+                     GBytes *bytes)
+{
+  GError *error = NULL;
+  GBytes *back;
+
+  g_free (aio_await_string (aio_file_write_all (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE), &error));
+  g_assert_no_error (error);
+  back = await_bytes (aio_file_read_all (file), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (back, bytes));
+  return back;
+}
+
 static void
 contents_body (AioTask  *task,
                gpointer  data)
@@ -167,11 +184,7 @@ contents_body (AioTask  *task,
   for (gsize i = 0; i < 16 * 1024 * 1024 + 3; i++)
     big[i] = (guint8) (i * 7 + i / 4096);
   big_bytes = g_bytes_new_static (big, 16 * 1024 * 1024 + 3);
-  g_free (aio_await_string (aio_file_write_all (file, big_bytes, NULL, FALSE, G_FILE_CREATE_NONE), &error));
-  g_assert_no_error (error);
-  back = await_bytes (aio_file_read_all (file), &error);
-  g_assert_no_error (error);
-  g_assert_true (g_bytes_equal (back, big_bytes));
+  back = write_and_read_back (file, big_bytes);
 
   /* A smaller large file read next (into the buffer the last one freed)
    * holds its own bytes only. */
@@ -180,11 +193,7 @@ contents_body (AioTask  *task,
   for (gsize i = 0; i < 12 * 1024 * 1024 + 1; i++)
     big[i] = (guint8) (i * 13 + 5);
   big_bytes = g_bytes_new_static (big, 12 * 1024 * 1024 + 1);
-  g_free (aio_await_string (aio_file_write_all (file, big_bytes, NULL, FALSE, G_FILE_CREATE_NONE), &error));
-  g_assert_no_error (error);
-  back = await_bytes (aio_file_read_all (file), &error);
-  g_assert_no_error (error);
-  g_assert_true (g_bytes_equal (back, big_bytes));
+  back = write_and_read_back (file, big_bytes);
   g_assert_cmpint (((const guint8 *) g_bytes_get_data (back, NULL))[12 * 1024 * 1024 + 1], ==, 0);
 
   /* A file of size 0 whose contents are made on read. */
