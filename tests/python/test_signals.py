@@ -53,3 +53,64 @@ def test_unsupported():
         loop.add_signal_handler(0, lambda data: None, None)
     assert info.value.matches(Aio.error_quark(), Aio.Error.INVALID_ARGUMENT)
     assert not loop.remove_signal_handler(signal.SIGKILL)
+
+
+# Ctrl-C under Aio.run(), as asyncio.run() handles it: the first SIGINT
+# cancels the main task and Aio.run() raises KeyboardInterrupt; a second
+# one, while the main task will not end, interrupts at once.
+CTRL_C_CHILD = r'''
+import asyncio, sys
+import gi
+gi.require_version("Aio", "1")
+from gi.repository import Aio
+
+async def main(what, stubborn):
+    print("ready", flush=True)
+    try:
+        await (Aio.sleep(30) if what == "c" else asyncio.sleep(30))
+    except asyncio.CancelledError:
+        print("cancelled", flush=True)
+        if not stubborn:
+            raise
+        await Aio.sleep(30)
+    print("finished", flush=True)
+
+try:
+    Aio.run(main(sys.argv[1], sys.argv[2] == "stubborn"))
+except KeyboardInterrupt:
+    print("KeyboardInterrupt", flush=True)
+    sys.exit(3)
+'''
+
+
+def start_ctrl_c_child(what, mode):
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", CTRL_C_CHILD, what, mode],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline() == "ready\n"
+    return child
+
+
+@pytest.mark.parametrize("what", ["c", "asyncio"])
+def test_ctrl_c_cancels_main_task(what):
+    child = start_ctrl_c_child(what, "plain")
+    start = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=10)
+    assert time.monotonic() - start < 5
+    assert out == "cancelled\nKeyboardInterrupt\n"
+    assert child.returncode == 3
+
+
+def test_second_ctrl_c_interrupts_a_stubborn_task():
+    child = start_ctrl_c_child("c", "stubborn")
+    child.send_signal(signal.SIGINT)
+    assert child.stdout.readline() == "cancelled\n"
+    start = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=10)
+    assert time.monotonic() - start < 5
+    assert "finished" not in out
+    assert child.returncode == 3, out
