@@ -45,22 +45,61 @@ export function throws(body, message = 'expected an exception') {
     throw new AssertionError(message);
 }
 
+// Async: like throws(), for a promise or an async function.
+export async function rejects(body, message = 'expected a rejection') {
+    try {
+        await (typeof body === 'function' ? body() : body);
+    } catch (e) {
+        return e;
+    }
+    throw new AssertionError(message);
+}
+
+function report(i, name, error) {
+    if (error === undefined) {
+        print(`ok ${i + 1} - ${name}`);
+        return 0;
+    }
+    print(`not ok ${i + 1} - ${name}`);
+    for (const line of `${describe(error)}\n${error.stack ?? ''}`.trimEnd().split('\n'))
+        print(`# ${line}`);
+    return 1;
+}
+
 export function run() {
     let failed = 0;
 
     print('TAP version 13');
     print(`1..${cases.length}`);
     cases.forEach(({name, body}, i) => {
+        let error;
         try {
             body();
-            print(`ok ${i + 1} - ${name}`);
         } catch (e) {
-            failed++;
-            print(`not ok ${i + 1} - ${name}`);
-            for (const line of `${describe(e)}\n${e.stack ?? ''}`.trimEnd().split('\n'))
-                print(`# ${line}`);
+            error = e;
         }
+        failed += report(i, name, error);
     });
     if (failed > 0)
         System.exit(1);
+}
+
+// Runs the cases one after another, awaiting each (they may be async
+// functions); returns how many failed.  Call it inside the caller's loop,
+// for instance `Aio.run (runAsync)`.
+export async function runAsync() {
+    let failed = 0;
+
+    print('TAP version 13');
+    print(`1..${cases.length}`);
+    for (const [i, {name, body}] of cases.entries()) {
+        let error;
+        try {
+            await body();
+        } catch (e) {
+            error = e;
+        }
+        failed += report(i, name, error);
+    }
+    return failed;
 }
