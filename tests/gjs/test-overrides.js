@@ -312,6 +312,33 @@ test('subprocesses: communicate and wait', async () => {
     ok(missing.message.includes('/nonexistent/program'), missing.message);
 });
 
+test('Ctrl-C under Aio.run cancels the main task, which ends with AIO_ERROR_INTERRUPTED', async () => {
+    const dir = GLib.dir_make_tmp('aio-gjs-XXXXXX');
+    const script = GLib.build_filenamev([dir, 'child.js']);
+    GLib.file_set_contents(script, `
+        import Aio from 'gi://Aio?version=1';
+        try {
+            Aio.run(async task => {
+                print('ready');
+                await task.guard(Aio.sleep(30));
+            });
+            print('finished');
+        } catch (e) {
+            print(e.matches(Aio.error_quark(), Aio.Error.INTERRUPTED) ? 'interrupted' : \`\${e}\`);
+        }`);
+    const gjs = GLib.find_program_in_path('gjs');
+    const proc = Aio.create_subprocess_exec([gjs, '-m', script], Gio.SubprocessFlags.STDOUT_PIPE);
+    const out = proc.get_stdout();
+    equal(decoder.decode((await out.readline()).toArray()), 'ready\n');
+    const start = GLib.get_monotonic_time();
+    proc.send_signal(2);   // SIGINT
+    equal(decoder.decode((await out.read(-1)).toArray()), 'interrupted\n');
+    equal(await proc.wait(), 0);
+    ok(GLib.get_monotonic_time() - start < 5000000, 'ended promptly');
+    GLib.unlink(script);
+    GLib.rmdir(dir);
+});
+
 test('to_thread refuses JS functions with a clear error', () => {
     const error = throws(() => Aio.to_thread(() => 1));
     ok(error instanceof TypeError);

@@ -271,13 +271,11 @@ function _init() {
         return _fromAsync(name, body, loop);
     };
 
-    Aio.run = function (main, ...args) {
+    // Aio.run(async task => {...}): the body gets its task, as with fromAsync.
+    Aio.run = function (main) {
         const loop = Aio.Loop.get_thread_default();
-        let future;
-        if (typeof main === 'function')
-            future = Aio.Task.fromAsync('main', () => main(...args), loop);
-        else
-            future = _toFuture(main, loop);
+        const future = typeof main === 'function'
+            ? Aio.Task.fromAsync('main', main, loop) : _toFuture(main, loop);
         try {
             original.run(future);
         } catch (error) {
