@@ -37,7 +37,7 @@ async GLib.Bytes
 await_bytes (Aio.Future future) throws GLib.Error
 {
   yield await_future (future);
-  return (GLib.Bytes) future.dup_boxed ();
+  return future.dup_boxed<GLib.Bytes> ();
 }
 
 /* Serves one client: echoes lines until the end of the stream. */

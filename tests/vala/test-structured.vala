@@ -279,12 +279,14 @@ body_test_files (Done done)
         var path = Path.build_filename (dir, "data.txt");
 
         var etag = Aio.path_write_all (path, new Bytes ("from Vala".data));
-        yield etag.wait_async (null);
+        yield etag.wait_async ();
         assert_true (etag.get_string ().length > 0);
 
         var read = Aio.path_read_all (path);
         yield read.wait_async (null);
-        var bytes = (Bytes) read.get_boxed ();
+        unowned Bytes bytes = read.get_boxed<Bytes> ();
+        Bytes copy = read.dup_boxed<Bytes> ();
+        assert_true (copy.compare (bytes) == 0);
         assert_cmpstr ((string) bytes.get_data (), CompareOperator.EQ, "from Vala");
 
         try
