@@ -122,6 +122,95 @@ test('cancelling a JS task from C reaches the body through guard() and cancellab
     equal(ran, false);
 });
 
+test('a generator body: values and errors at each yield, cancellation thrown at the current one', async () => {
+    const task = Aio.Task.fromGenerator('gen', function* (self) {
+        ok(self instanceof Aio.Task);
+        const a = yield Aio.sleep(0.001);
+        equal(a, null);
+        const f = self.get_loop().create_future();
+        self.get_loop().call_soon(() => f.set_int(20));
+        const b = yield f;
+        const c = yield Promise.resolve(22);
+        let caught;
+        try {
+            yield Aio.path_read_all('/nonexistent/file');
+        } catch (e) {
+            caught = e;
+        }
+        ok(caught.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND));
+        return b + c;
+    });
+    equal(await task, 42);
+    equal(task.get_int64(), 42);
+
+    const steps = [];
+    const sleeper = Aio.Task.fromGenerator(null, function* () {
+        try {
+            yield Aio.sleep(3600);
+        } catch (e) {
+            steps.push(isCancelled(e) ? 'cancelled at the yield' : `${e}`);
+            throw e;
+        } finally {
+            steps.push('finally');
+        }
+    });
+    later(0.002, () => sleeper.cancel('stop'));
+    const error = await rejects(sleeper);
+    ok(isCancelled(error));
+    equal(error.message, 'stop');
+    equal(steps.join(), 'cancelled at the yield,finally');
+
+    let ran = false;
+    const early = Aio.Task.fromGenerator(null, function* () {
+        ran = true;
+    });
+    early.cancel(null);
+    ok(isCancelled(await rejects(early)));
+    equal(ran, false);
+
+    const thrower = Aio.Task.fromGenerator(null, function* () {
+        yield Aio.sleep(0);
+        throw new SyntaxError('bad');
+    });
+    ok((await rejects(thrower)) instanceof SyntaxError);
+});
+
+test('a raw step function that throws fails its task; one that returns a promise waits on it', async () => {
+    const thrower = Aio.Task.new_stackless(loop, 'thrower', () => {
+        throw new GLib.Error(Aio.error_quark(), Aio.Error.INVALID_ARGUMENT, 'no');
+    });
+    const error = await rejects(thrower);
+    ok(error.matches(Aio.error_quark(), Aio.Error.INVALID_ARGUMENT), `${error}`);
+    equal(thrower.get_state(), Aio.FutureState.FINISHED);
+    ok(throws(() => thrower.propagate()).matches(Aio.error_quark(), Aio.Error.INVALID_ARGUMENT));
+
+    const jsThrower = Aio.Task.new_stackless(loop, null, () => {
+        throw new TypeError('typed');
+    });
+    ok((await rejects(jsThrower)) instanceof TypeError);
+
+    let second = null;
+    const promised = Aio.Task.new_stackless(loop, null, (self, awaited) => {
+        if (awaited === null)
+            return new Promise(resolve => later(0.001, () => resolve('from a promise')));
+        second = awaited.result();
+        self.return_string(second);
+        return null;
+    });
+    equal(await promised, 'from a promise');
+    equal(second, 'from a promise');
+});
+
+test('wait_async without a callback returns a promise', async () => {
+    const future = loop.create_future();
+    later(0.001, () => future.set_int(5));
+    ok(await future.wait_async(null));
+    equal(future.get_int(), 5);
+    const failed = loop.create_future();
+    failed.cancel('gone');
+    ok(isCancelled(await rejects(failed.wait_async(null))));
+});
+
 test('a promise as an Aio.Future, and a plain thenable', async () => {
     const future = Aio.Future.fromPromise(new Promise(resolve => later(0.001, () => resolve(3.5))));
     ok(future instanceof Aio.Future);

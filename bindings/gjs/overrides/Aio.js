@@ -265,6 +265,70 @@ function _init() {
         return future;
     };
 
+    // A JS step function that throws fails its task with the error, and
+    // one that returns a promise (or an async step) waits on it, instead of
+    // the exception being logged and the task ending with no result.
+    const newStackless = Aio.Task.new_stackless;
+    Aio.Task.new_stackless = function (loop, name, step) {
+        if (typeof step !== 'function')
+            return newStackless.call(this, loop, name, step);
+        return newStackless.call(this, loop, name, (self, awaited) => {
+            let next;
+            try {
+                next = step(self, awaited);
+            } catch (error) {
+                self.return_error(_toGError(self, error));
+                return null;
+            }
+            if (next === null || next === undefined || next instanceof Aio.Future)
+                return next ?? null;
+            return _toFuture(next, self.get_loop());
+        });
+    };
+
+    // `await future.wait_async (cancellable)` without a callback, as GJS
+    // promisifies GIO's own pairs.
+    Gio._promisify(Aio.Future.prototype, 'wait_async', 'wait_finish');
+
+    // A generator body is driven step by step, as asyncio drives a
+    // coroutine: `const v = yield future` resumes with the future's value,
+    // or throws its error there, and cancelling the task throws the
+    // cancellation at the current yield.
+    Aio.Task.fromGenerator = function (name, body, loop = null) {
+        if (typeof body !== 'function')
+            throw new TypeError('Aio.Task.fromGenerator: the body must be a generator function');
+        let iterator = null;
+        return newStackless.call(Aio.Task, _defaultLoop(loop), name, (self, awaited) => {
+            let step;
+            try {
+                if (iterator === null) {
+                    if (awaited !== null)   // cancelled before it started
+                        awaited.propagate();
+                    iterator = body(self);
+                    step = iterator.next();
+                } else {
+                    let value, failure, failed = false;
+                    try {
+                        value = _resultOf(awaited);
+                    } catch (error) {
+                        failure = error;
+                        failed = true;
+                    }
+                    step = failed ? iterator.throw(failure) : iterator.next(value);
+                }
+            } catch (error) {
+                self.return_error(_isCancelledError(error) ? error : _toGError(self, error));
+                return null;
+            }
+            if (step.done) {
+                if (step.value !== undefined && step.value !== null)
+                    _store(self, step.value, 'return');
+                return null;
+            }
+            return _toFuture(step.value, self.get_loop());
+        });
+    };
+
     Aio.Task.fromAsync = function (name, body, loop = null) {
         if (typeof body !== 'function')
             throw new TypeError('Aio.Task.fromAsync: the body must be a function');
