@@ -14,7 +14,7 @@ AIO_PACKAGES_BUILD=(gcc libc6-dev meson ninja-build pkg-config python3 libglib2.
 AIO_PACKAGES_INTROSPECTION=(gobject-introspection libgirepository1.0-dev)
 AIO_PACKAGES_BINDINGS=(valac python3-gi python3-pytest gjs
                        xvfb xauth gir1.2-gtk-4.0)
-AIO_PACKAGES_DOCS=(gi-docgen)
+AIO_PACKAGES_DOCS=(gi-docgen chromium)   # chromium: the docs-links test
 AIO_PACKAGES_CHECKS=(valgrind libc6-dbg clang libclang-rt-14-dev)
 # The HTTP example: its test fetches with curl and ab -k, and its libsoup client.
 AIO_PACKAGES_EXAMPLES=(curl apache2-utils libsoup-3.0-dev)
