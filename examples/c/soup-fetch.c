@@ -23,7 +23,6 @@ typedef struct
   guint        status;    /* 0 until an answer came */
   gsize        size;
   char        *failure;   /* (owned) (nullable) */
-  AioTask     *task;      /* (owned) (nullable) */
 } Fetch;
 
 static void
@@ -78,9 +77,8 @@ fetch_all (AioTask  *task,
   for (i = 0; i < job->n_fetches && start_error == NULL; i++)
     {
       job->fetches[i].session = session;
-      g_clear_object (&job->fetches[i].task);
-      job->fetches[i].task = aio_task_group_create_task (group, fetch_body, &job->fetches[i],
-                                                         NULL, &start_error);
+      /* The group holds the task until it is done. */
+      aio_task_group_create_task (group, fetch_body, &job->fetches[i], NULL, &start_error);
     }
   /* Waits for every fetch; the deadline cancels those still running. */
   aio_await (aio_task_group_wait (group, start_error), &error);
@@ -140,7 +138,6 @@ main (int   argc,
       if (!SOUP_STATUS_IS_SUCCESSFUL (fetch->status))
         status = EXIT_FAILURE;
       g_free (fetch->failure);
-      g_clear_object (&fetch->task);
     }
   if (job.timed_out)
     g_printerr ("aio-soup-fetch: timed out after %g s\n", timeout);
