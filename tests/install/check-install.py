@@ -50,6 +50,19 @@ with tempfile.TemporaryDirectory(prefix="aio-destdir-") as destdir:
         check(os.path.isfile(os.path.join(staged_overrides, name)),
               f"{name} is installed in the overrides directory")
 
+    # The GJS override and the Vala bindings, where GJS and valac look,
+    # when this build has them.
+    share = os.path.join(staged_prefix, "share")
+    built = os.path.join(build_dir, "aio-glib")
+    expected = []
+    if os.path.exists(os.path.join(built, "Aio-1.typelib")):
+        expected.append((os.path.join(share, "gjs-1.0", "overrides", "Aio.js"), "the GJS override"))
+    if os.path.exists(os.path.join(built, "aio-glib-1.vapi")):
+        expected += [(os.path.join(share, "vala", "vapi", "aio-glib-1.vapi"), "the .vapi"),
+                     (os.path.join(share, "vala", "vapi", "aio-glib-1.deps"), "its .deps")]
+    for path, what in expected:
+        check(os.path.isfile(path), f"{what} is installed as {os.path.relpath(path, destdir)}")
+
 spec = importlib.util.spec_from_file_location("site_dir", site_dir_script)
 site_dir = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(site_dir)
