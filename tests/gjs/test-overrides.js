@@ -67,6 +67,23 @@ test('a JS async function as an Aio.Task: result seen from C getters', async () 
     equal(await Aio.Task.fromAsync(null, async () => object), object);
 });
 
+test('a JS value survives the JS side dropping the task while C holds it', async () => {
+    const queue = Aio.Queue.new(0);
+    (() => {
+        const task = Aio.Task.fromAsync(null, async () => ({list: [1, 2, 3]}));
+        queue.put_nowait(task);
+    })();
+    await Aio.sleep(0.001);
+    System.gc();
+    // A future whose value is a future resolves to that one's outcome, as a
+    // promise adopts a thenable; get_object() gives the task itself.
+    const got = queue.get();
+    equal(JSON.stringify(await got), '{"list":[1,2,3]}');
+    const task = got.get_object();
+    ok(task instanceof Aio.Task);
+    equal(JSON.stringify(await task), '{"list":[1,2,3]}');
+});
+
 test('a JS exception keeps its type through a task; GLib errors keep their code', async () => {
     const task = Aio.Task.fromAsync('thrower', async () => {
         throw new RangeError('too far');

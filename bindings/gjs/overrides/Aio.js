@@ -10,13 +10,24 @@ const {GLib, GObject, Gio} = imports.gi;
 
 let Aio;
 
-// JS values behind a future or task, for JS readers: C sees a typed value
-// (or a JS-object boxed), JS gets back exactly what was stored.
-const jsValues = new WeakMap();
+// What JS stored in a future or task, kept on the object itself: C sees a
+// typed value (or a JS-object boxed), JS gets back exactly what was stored.
+// A property on a GObject wrapper makes GJS keep the wrapper as long as
+// the C object lives, so the value survives the JS side dropping it.
+function _hidden(name) {
+    return {
+        has: object => Object.prototype.hasOwnProperty.call(object, name),
+        get: object => object[name],
+        set: (object, value) => Object.defineProperty(object, name, {
+            value, writable: true, configurable: true, enumerable: false,
+        }),
+    };
+}
+const jsValues = _hidden('__aio_js_value');
 // A JS exception behind a GLib.Error a future failed with.
-const jsErrors = new WeakMap();
+const jsErrors = _hidden('__aio_js_error');
 // One promise per future, made on the first then().
-const promises = new WeakMap();
+const promises = _hidden('__aio_promise');
 
 function _isCancelledError(error) {
     return error instanceof GLib.Error &&
