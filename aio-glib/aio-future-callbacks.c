@@ -297,3 +297,181 @@ aio_future_wait_finish (AioFuture     *self,
     return FALSE;
   return _aio_future_propagate (self, error);
 }
+
+/**
+ * aio_future_wait_boolean_finish: (skip)
+ * @self: an [class@Aio.Future]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Aio.Future.wait_async] as [method@Aio.Future.wait_finish]
+ * does, then reads the result with [method@Aio.Future.get_boolean]: the pair
+ * that lets Vala write
+ * `var value = yield future.wait_boolean ()` (see `Aio-1-custom.vala`).
+ *
+ * Returns: the boolean result, or %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean 
+aio_future_wait_boolean_finish (AioFuture     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  if (!aio_future_wait_finish (self, result, error))
+    return FALSE;
+  return aio_future_get_boolean (self, error);
+}
+
+/**
+ * aio_future_wait_int_finish: (skip)
+ * @self: an [class@Aio.Future]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Aio.Future.wait_async] as [method@Aio.Future.wait_finish]
+ * does, then reads the result with [method@Aio.Future.get_int]: the pair that
+ * lets Vala write
+ * `var value = yield future.wait_int ()` (see `Aio-1-custom.vala`).
+ *
+ * Returns: the integer result, or 0 with @error set
+ *
+ * Since: 1.0
+ */
+gint 
+aio_future_wait_int_finish (AioFuture     *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  if (!aio_future_wait_finish (self, result, error))
+    return 0;
+  return aio_future_get_int (self, error);
+}
+
+/**
+ * aio_future_wait_int64_finish: (skip)
+ * @self: an [class@Aio.Future]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Aio.Future.wait_async] as [method@Aio.Future.wait_finish]
+ * does, then reads the result with [method@Aio.Future.get_int64]: the pair
+ * that lets Vala write
+ * `var value = yield future.wait_int64 ()` (see `Aio-1-custom.vala`).
+ *
+ * Returns: the integer result, or 0 with @error set
+ *
+ * Since: 1.0
+ */
+gint64 
+aio_future_wait_int64_finish (AioFuture     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  if (!aio_future_wait_finish (self, result, error))
+    return 0;
+  return aio_future_get_int64 (self, error);
+}
+
+/**
+ * aio_future_wait_double_finish: (skip)
+ * @self: an [class@Aio.Future]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Aio.Future.wait_async] as [method@Aio.Future.wait_finish]
+ * does, then reads the result with [method@Aio.Future.get_double]: the pair
+ * that lets Vala write
+ * `var value = yield future.wait_double ()` (see `Aio-1-custom.vala`).
+ *
+ * Returns: the result, or 0 with @error set
+ *
+ * Since: 1.0
+ */
+gdouble 
+aio_future_wait_double_finish (AioFuture     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  if (!aio_future_wait_finish (self, result, error))
+    return 0.0;
+  return aio_future_get_double (self, error);
+}
+
+/**
+ * aio_future_wait_string_finish: (skip)
+ * @self: an [class@Aio.Future]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Aio.Future.wait_async] as [method@Aio.Future.wait_finish]
+ * does, then reads the result with [method@Aio.Future.dup_string]: the pair
+ * that lets Vala write
+ * `var value = yield future.wait_string ()` (see `Aio-1-custom.vala`).
+ *
+ * Returns: (transfer full) (nullable): a copy of the string result, or %NULL
+ *   with @error set (or for a %NULL string)
+ *
+ * Since: 1.0
+ */
+char *
+aio_future_wait_string_finish (AioFuture     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  if (!aio_future_wait_finish (self, result, error))
+    return NULL;
+  return aio_future_dup_string (self, error);
+}
+
+/**
+ * aio_future_wait_object_finish: (skip)
+ * @self: an [class@Aio.Future]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Aio.Future.wait_async] as [method@Aio.Future.wait_finish]
+ * does, then reads the result with [method@Aio.Future.dup_object]: the pair
+ * that lets Vala write
+ * `var value = yield future.wait_object ()` (see `Aio-1-custom.vala`).
+ *
+ * Returns: (transfer full) (type GObject) (nullable): a reference to the
+ *   object result, or %NULL with @error set (or for a %NULL object)
+ *
+ * Since: 1.0
+ */
+gpointer 
+aio_future_wait_object_finish (AioFuture     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  if (!aio_future_wait_finish (self, result, error))
+    return NULL;
+  return aio_future_dup_object (self, error);
+}
+
+/**
+ * aio_future_wait_boxed_finish: (skip)
+ * @self: an [class@Aio.Future]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Aio.Future.wait_async] as [method@Aio.Future.wait_finish]
+ * does, then reads the result with [method@Aio.Future.dup_boxed]: the pair
+ * that lets Vala write
+ * `var value = yield future.wait_boxed ()` (see `Aio-1-custom.vala`).
+ *
+ * Returns: (transfer full) (nullable): a copy of the boxed result, or %NULL
+ *   with @error set
+ *
+ * Since: 1.0
+ */
+gpointer 
+aio_future_wait_boxed_finish (AioFuture     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  if (!aio_future_wait_finish (self, result, error))
+    return NULL;
+  return aio_future_dup_boxed (self, error);
+}

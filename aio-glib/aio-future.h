@@ -187,5 +187,33 @@ AIO_AVAILABLE_IN_1_0
 gboolean        aio_future_wait_finish          (AioFuture           *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+AIO_AVAILABLE_IN_1_0
+gboolean        aio_future_wait_boolean_finish  (AioFuture           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+AIO_AVAILABLE_IN_1_0
+gint            aio_future_wait_int_finish      (AioFuture           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+AIO_AVAILABLE_IN_1_0
+gint64          aio_future_wait_int64_finish    (AioFuture           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+AIO_AVAILABLE_IN_1_0
+gdouble         aio_future_wait_double_finish   (AioFuture           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+AIO_AVAILABLE_IN_1_0
+char           *aio_future_wait_string_finish   (AioFuture           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+AIO_AVAILABLE_IN_1_0
+gpointer        aio_future_wait_object_finish   (AioFuture           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+AIO_AVAILABLE_IN_1_0
+gpointer        aio_future_wait_boxed_finish    (AioFuture           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 
 G_END_DECLS

@@ -254,6 +254,27 @@ body_test_gather_and_wait_for (Done done)
         catch (IOError.TIMED_OUT e)
           {
           }
+        /* A typed wait on a result of another type: Aio.Error.TYPE_MISMATCH. */
+        var text = Aio.Loop.get_default ().create_future ();
+        text.set_string ("not a number");
+        try
+          {
+            yield text.wait_int ();
+            assert_not_reached ();
+          }
+        catch (Aio.Error.TYPE_MISMATCH e)
+          {
+          }
+        assert_cmpstr (yield text.wait_string (), CompareOperator.EQ, "not a number");
+        var flag = Aio.Loop.get_default ().create_future ();
+        flag.set_boolean (true);
+        assert_true (yield flag.wait_boolean ());
+        var big = Aio.Loop.get_default ().create_future ();
+        big.set_int64 (1L << 40);
+        assert_true ((yield big.wait_int64 ()) == 1L << 40);
+        var half = Aio.Loop.get_default ().create_future ();
+        half.set_double (0.5);
+        assert_true ((yield half.wait_double ()) == 0.5);
     }
   catch (GLib.Error e)
     {
@@ -287,6 +308,15 @@ body_test_files (Done done)
         unowned Bytes bytes = read.get_boxed<Bytes> ();
         Bytes copy = read.dup_boxed<Bytes> ();
         assert_true (copy.compare (bytes) == 0);
+
+        /* One yield for the wait and the result. */
+        Bytes again = yield Aio.path_read_all (path).wait_boxed<Bytes> ();
+        assert_true (again.compare (bytes) == 0);
+        var tag = yield Aio.path_write_all (path, new Bytes ("v2".data)).wait_string ();
+        assert_true (tag != null && tag.length > 0);
+        var info = (FileInfo) yield Aio.file_query_info (File.new_for_path (path), "standard::size",
+                                                         FileQueryInfoFlags.NONE).wait_object ();
+        assert_cmpint ((int) info.get_size (), CompareOperator.EQ, 2);
         assert_cmpstr ((string) bytes.get_data (), CompareOperator.EQ, "from Vala");
 
         try
@@ -331,9 +361,7 @@ body_test_subprocess (Done done)
         assert_true (Memory.cmp (out_data.get_data (), "HELLO".data, 5) == 0);
         assert_null (err_data);
 
-        var exited = proc.wait ();
-        yield exited.wait_async (null);
-        assert_cmpint (exited.get_int (), CompareOperator.EQ, 3);
+        assert_cmpint (yield proc.wait ().wait_int (), CompareOperator.EQ, 3);
 
         try
           {
