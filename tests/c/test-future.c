@@ -768,6 +768,82 @@ test_future_wait_failure (void)
   g_assert_cmpstr (error->message, ==, "called off");
 }
 
+/* Waits for @future with aio_future_wait_async() and returns the result to
+ * hand to a typed finisher. */
+static GAsyncResult *
+wait_result_of (AioFuture *future)
+{
+  GAsyncResult *result = NULL;
+
+  aio_future_wait_async (future, NULL, store_result_cb, &result);
+  return wait_for_result (&result);
+}
+
+static void
+test_future_wait_typed (void)
+{
+  g_autoptr(AioFuture) flag = aio_future_new ();
+  g_autoptr(AioFuture) number = aio_future_new ();
+  g_autoptr(AioFuture) big = aio_future_new ();
+  g_autoptr(AioFuture) half = aio_future_new ();
+  g_autoptr(AioFuture) text = aio_future_new ();
+  g_autoptr(AioFuture) object = aio_future_new ();
+  g_autoptr(AioFuture) boxed = aio_future_new ();
+  g_autoptr(AioFuture) failed = aio_future_new ();
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("abc", 3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GObject) got_object = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autofree char *got_text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  aio_future_set_boolean (flag, TRUE, NULL);
+  aio_future_set_int (number, -7, NULL);
+  aio_future_set_int64 (big, G_GINT64_CONSTANT (1) << 40, NULL);
+  aio_future_set_double (half, 0.5, NULL);
+  aio_future_set_string (text, "words", NULL);
+  aio_future_set_object (object, cancellable, NULL);
+  aio_future_set_boxed (boxed, G_TYPE_BYTES, bytes, NULL);
+  aio_future_take_error (failed, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone"), NULL);
+
+  result = wait_result_of (flag);
+  g_assert_true (aio_future_wait_boolean_finish (flag, result, &error));
+  g_clear_object (&result);
+  result = wait_result_of (number);
+  g_assert_cmpint (aio_future_wait_int_finish (number, result, &error), ==, -7);
+  g_clear_object (&result);
+  result = wait_result_of (big);
+  g_assert_cmpint (aio_future_wait_int64_finish (big, result, &error), ==, G_GINT64_CONSTANT (1) << 40);
+  g_clear_object (&result);
+  result = wait_result_of (half);
+  g_assert_cmpfloat (aio_future_wait_double_finish (half, result, &error), ==, 0.5);
+  g_clear_object (&result);
+  result = wait_result_of (text);
+  got_text = aio_future_wait_string_finish (text, result, &error);
+  g_assert_cmpstr (got_text, ==, "words");
+  g_clear_object (&result);
+  result = wait_result_of (object);
+  got_object = aio_future_wait_object_finish (object, result, &error);
+  g_assert_true (got_object == (GObject *) cancellable);
+  g_clear_object (&result);
+  result = wait_result_of (boxed);
+  got_bytes = aio_future_wait_boxed_finish (boxed, result, &error);
+  g_assert_true (g_bytes_equal (got_bytes, bytes));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The future's error, and a result of another type. */
+  result = wait_result_of (failed);
+  g_assert_cmpint (aio_future_wait_int_finish (failed, result, &error), ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  result = wait_result_of (text);
+  g_assert_cmpint (aio_future_wait_int_finish (text, result, &error), ==, 0);
+  g_assert_error (error, AIO_ERROR, AIO_ERROR_TYPE_MISMATCH);
+}
+
 static void
 test_future_wait_cancelled (void)
 {
@@ -1203,6 +1279,7 @@ main (int   argc,
   g_test_add_func ("/aio/future/wait/success", test_future_wait_success);
   g_test_add_func ("/aio/future/wait/failure", test_future_wait_failure);
   g_test_add_func ("/aio/future/wait/cancelled", test_future_wait_cancelled);
+  g_test_add_func ("/aio/future/wait/typed", test_future_wait_typed);
   g_test_add_func ("/aio/future/wait/already-done", test_future_wait_already_done);
   g_test_add_func ("/aio/future/gobject-new", test_future_gobject_new);
   g_test_add_func ("/aio/future/gobject-new-thread-default",
