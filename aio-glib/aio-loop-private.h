@@ -79,11 +79,29 @@ struct _AioLoop
 
   gint64         dispatch_deadline;  /* monotonic µs at which a dispatch should yield */
 
+  /* Debug mode (aio-loop-debug.c).  Owner thread only. */
+  gint64         slow_callback_us;   /* a ready item running longer is reported */
+  AioTask       *debug_task;         /* (owned) (nullable) the task the item stepped */
+  gpointer       debug_body;         /* its body function, which a finished task forgets */
+
   guint          dispatching : 1;
   guint          running : 1;    /* inside run_until_complete() */
   guint          stopping : 1;   /* leave the dispatch loop after this item */
   guint          budget_spent : 1; /* an item used up the dispatch budget */
+  guint          debug : 1;      /* debug mode: see aio_loop_set_debug() */
 };
+
+/* Debug mode, aio-loop-debug.c.  TRUE once any loop has been in debug
+ * mode: a task step reads this hot global before its loop's flag. */
+extern gboolean _aio_loop_debug_used G_GNUC_INTERNAL;
+void _aio_loop_debug_init     (AioLoop            *loop) G_GNUC_INTERNAL;
+/* Names @task and its @body in a report if the item running it is slow. */
+void _aio_loop_debug_note_step (AioLoop            *loop,
+                                AioTask            *task,
+                                gpointer            body) G_GNUC_INTERNAL;
+/* Runs @item, reporting it if it held the loop too long. */
+void _aio_loop_run_item_timed (AioLoop            *loop,
+                               const AioReadyItem *item) G_GNUC_INTERNAL;
 
 static inline gboolean
 _aio_loop_is_owner (AioLoop *loop)

@@ -105,6 +105,7 @@ aio_loop_finalize (GObject *object)
 {
   AioLoop *self = AIO_LOOP (object);
 
+  g_clear_object (&self->debug_task);
   g_clear_pointer (&self->ring, g_free);
   g_clear_pointer (&self->ts_items, g_free);
   g_clear_pointer (&self->timers, g_free);
@@ -274,7 +275,10 @@ loop_run_ready (AioLoop *loop,
 
       loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
       loop->ring_count--;
-      item.ops->run (item.data);
+      if (G_UNLIKELY (loop->debug))
+        _aio_loop_run_item_timed (loop, &item);
+      else
+        item.ops->run (item.data);
 
       if (G_UNLIKELY (loop->stopping | loop->budget_spent))
         {
@@ -486,6 +490,7 @@ loop_new (GMainContext *context)
 
   loop->context = context;
   loop->owner = _aio_thread_id ();
+  _aio_loop_debug_init (loop);
 
   source = (AioLoopSource *) g_source_new (&loop_source_funcs, sizeof (AioLoopSource));
   source->loop = loop;   /* the source owns the loop's reference */

@@ -31,6 +31,16 @@ gdouble       aio_loop_time                  (AioLoop       *self);
 AIO_AVAILABLE_IN_1_0
 gboolean      aio_loop_is_running            (AioLoop       *self);
 AIO_AVAILABLE_IN_1_0
+gboolean      aio_loop_get_debug             (AioLoop       *self);
+AIO_AVAILABLE_IN_1_0
+void          aio_loop_set_debug             (AioLoop       *self,
+                                              gboolean       enabled);
+AIO_AVAILABLE_IN_1_0
+gdouble       aio_loop_get_slow_callback_duration (AioLoop  *self);
+AIO_AVAILABLE_IN_1_0
+void          aio_loop_set_slow_callback_duration (AioLoop  *self,
+                                                   gdouble   seconds);
+AIO_AVAILABLE_IN_1_0
 AioHandle    *aio_loop_call_soon             (AioLoop       *self,
                                               AioCallback    callback,
                                               gpointer       user_data,

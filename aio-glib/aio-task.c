@@ -744,6 +744,9 @@ task_step (AioTask *task)
   outer = ts->current_task;
   ts->current_task = task;
   task->stepping = TRUE;
+  if (G_UNLIKELY (_aio_loop_debug_used) && task->loop->debug)
+    _aio_loop_debug_note_step (task->loop, task,
+                               task->func != NULL ? (gpointer) task->func : (gpointer) task->step);
 
   if (task->func != NULL)
     finished = step_coroutine (task);

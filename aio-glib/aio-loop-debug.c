@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* Debug mode: reports a callback or task step that held the loop longer
+ * than the loop's slow-callback duration, as asyncio's debug mode does.
+ * Off, it costs the dispatch loop one predictable branch per item.
+ */
+
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <dlfcn.h>
+#include <string.h>
+
+#include "aio-handle-private.h"
+#include "aio-loop-private.h"
+#include "aio-task-private.h"
+
+#define DEFAULT_SLOW_CALLBACK_US (100 * 1000)
+
+gboolean _aio_loop_debug_used;
+
+/* AIO_DEBUG holds comma- or space-separated words; "debug" turns debug
+ * mode on for every loop.
+ */
+static gboolean
+debug_from_environment (void)
+{
+  static gsize done;
+  static gboolean enabled;
+
+  if (g_once_init_enter (&done))
+    {
+      const char *value = g_getenv ("AIO_DEBUG");
+
+      if (value != NULL)
+        {
+          g_auto(GStrv) words = g_strsplit_set (value, ", ", -1);
+
+          enabled = g_strv_contains ((const char * const *) words, "debug");
+        }
+      g_once_init_leave (&done, 1);
+    }
+  return enabled;
+}
+
+void
+_aio_loop_debug_init (AioLoop *loop)
+{
+  loop->slow_callback_us = DEFAULT_SLOW_CALLBACK_US;
+  aio_loop_set_debug (loop, debug_from_environment ());
+}
+
+/* A function's name, or its address and the module it is in. */
+static char *
+describe_function (gpointer function)
+{
+  Dl_info info;
+
+  if (dladdr (function, &info) != 0)
+    {
+      if (info.dli_sname != NULL)
+        return g_strdup (info.dli_sname);
+      if (info.dli_fname != NULL)
+        return g_strdup_printf ("%p in %s", function, info.dli_fname);
+    }
+  return g_strdup_printf ("%p", function);
+}
+
+/* What a slow item was: the task it stepped, the handle's callback, or
+ * the loop's own work. */
+static char *
+describe_item (AioLoop            *loop,
+               const AioReadyItem *item,
+               AioCallback         callback)
+{
+  g_autofree char *body = NULL;
+
+  if (loop->debug_task != NULL)
+    {
+      body = describe_function (loop->debug_body);
+      return g_strdup_printf ("a step of task '%s' (body %s)",
+                              aio_task_get_name (loop->debug_task), body);
+    }
+  if (callback != NULL)
+    {
+      body = describe_function ((gpointer) callback);
+      return g_strdup_printf ("callback %s", body);
+    }
+  body = describe_function ((gpointer) item->ops->run);
+  return g_strdup_printf ("loop work %s", body);
+}
+
+void
+_aio_loop_debug_note_step (AioLoop  *loop,
+                           AioTask  *task,
+                           gpointer  body)
+{
+  g_set_object (&loop->debug_task, task);
+  loop->debug_body = body;
+}
+
+void
+_aio_loop_run_item_timed (AioLoop            *loop,
+                          const AioReadyItem *item)
+{
+  AioCallback callback = NULL;
+  gint64 start, took;
+
+  g_clear_object (&loop->debug_task);
+  /* Running a handle's item may free the handle. */
+  if (item->ops == &_aio_handle_run_once_ops)
+    callback = ((AioHandle *) item->data)->callback;
+
+  start = g_get_monotonic_time ();
+  item->ops->run (item->data);
+  took = g_get_monotonic_time () - start;
+
+  if (took > loop->slow_callback_us)
+    {
+      g_autofree char *what = describe_item (loop, item, callback);
+
+      g_warning ("Executing %s took %.3f seconds", what, took / (double) G_USEC_PER_SEC);
+    }
+  g_clear_object (&loop->debug_task);
+}
+
+/**
+ * aio_loop_get_debug:
+ * @self: an [class@Aio.Loop]
+ *
+ * Whether @self is in debug mode, as asyncio's `loop.get_debug()`.
+ *
+ * Returns: %TRUE in debug mode
+ *
+ * Since: 1.0
+ */
+gboolean
+aio_loop_get_debug (AioLoop *self)
+{
+  g_return_val_if_fail (AIO_IS_LOOP (self), FALSE);
+
+  return self->debug;
+}
+
+/**
+ * aio_loop_set_debug:
+ * @self: an [class@Aio.Loop]
+ * @enabled: whether to turn debug mode on
+ *
+ * Turns debug mode on or off for @self, as asyncio's `loop.set_debug()`.
+ * Every loop starts in debug mode when the `AIO_DEBUG` environment
+ * variable contains `debug`.
+ *
+ * In debug mode, a callback or a task step that keeps the loop busy for
+ * longer than [method@Aio.Loop.get_slow_callback_duration] is reported
+ * with `g_warning()` in the `Aio` log domain, naming the task and its body
+ * function, or the callback. Off, debug mode costs nothing measurable.
+ *
+ * Since: 1.0
+ */
+void
+aio_loop_set_debug (AioLoop  *self,
+                    gboolean  enabled)
+{
+  g_return_if_fail (AIO_IS_LOOP (self));
+
+  self->debug = enabled != FALSE;
+  if (enabled)
+    _aio_loop_debug_used = TRUE;
+}
+
+/**
+ * aio_loop_get_slow_callback_duration:
+ * @self: an [class@Aio.Loop]
+ *
+ * How long, in seconds, a callback or task step may hold @self in debug
+ * mode before it is reported; asyncio's `loop.slow_callback_duration`.
+ *
+ * Returns: the duration in seconds, 0.1 unless set
+ *
+ * Since: 1.0
+ */
+gdouble
+aio_loop_get_slow_callback_duration (AioLoop *self)
+{
+  g_return_val_if_fail (AIO_IS_LOOP (self), 0.0);
+
+  return self->slow_callback_us / (gdouble) G_USEC_PER_SEC;
+}
+
+/**
+ * aio_loop_set_slow_callback_duration:
+ * @self: an [class@Aio.Loop]
+ * @seconds: the duration, at least 0
+ *
+ * Sets how long a callback or task step may hold @self before debug mode
+ * reports it. See [method@Aio.Loop.set_debug].
+ *
+ * Since: 1.0
+ */
+void
+aio_loop_set_slow_callback_duration (AioLoop *self,
+                                     gdouble  seconds)
+{
+  g_return_if_fail (AIO_IS_LOOP (self));
+  g_return_if_fail (seconds >= 0 && seconds < 1e9);
+
+  self->slow_callback_us = (gint64) (seconds * G_USEC_PER_SEC);
+}
