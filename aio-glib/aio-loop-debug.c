@@ -156,6 +156,8 @@ aio_loop_get_debug (AioLoop *self)
  * with `g_warning()` in the `Aio` log domain, naming the task and its body
  * function, or the callback. Off, debug mode costs nothing measurable.
  *
+ * Call it from the loop's thread, or before the loop runs.
+ *
  * Since: 1.0
  */
 void

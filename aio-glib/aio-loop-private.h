@@ -79,7 +79,9 @@ struct _AioLoop
 
   gint64         dispatch_deadline;  /* monotonic µs at which a dispatch should yield */
 
-  /* Debug mode (aio-loop-debug.c).  Owner thread only. */
+  /* Debug mode (aio-loop-debug.c).  A whole word, not a bit beside the
+   * flags below, so setting it never clobbers them. */
+  gboolean       debug;              /* see aio_loop_set_debug() */
   gint64         slow_callback_us;   /* a ready item running longer is reported */
   AioTask       *debug_task;         /* (owned) (nullable) the task the item stepped */
   gpointer       debug_body;         /* its body function, which a finished task forgets */
@@ -88,7 +90,6 @@ struct _AioLoop
   guint          running : 1;    /* inside run_until_complete() */
   guint          stopping : 1;   /* leave the dispatch loop after this item */
   guint          budget_spent : 1; /* an item used up the dispatch budget */
-  guint          debug : 1;      /* debug mode: see aio_loop_set_debug() */
 };
 
 /* Debug mode, aio-loop-debug.c.  TRUE once any loop has been in debug
