@@ -429,13 +429,15 @@ assert_fds_back_to (guint fds)
 {
   gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
-  while (aio_test_count_fds () != fds && g_get_monotonic_time () < deadline)
+  /* At most as many as before: a descriptor that was open for a moment
+   * when the test started (a previous child's, closing) may be gone. */
+  while (aio_test_count_fds () > fds && g_get_monotonic_time () < deadline)
     {
       while (g_main_context_iteration (NULL, FALSE))
         ;
       g_usleep (1000);
     }
-  g_assert_cmpuint (aio_test_count_fds (), ==, fds);
+  g_assert_cmpuint (aio_test_count_fds (), <=, fds);
 }
 
 /* Ctrl-C from outside, twice. */
