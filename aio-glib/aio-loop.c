@@ -432,6 +432,8 @@ loop_source_finalize (GSource *source)
   g_mutex_lock (&loop->ts_lock);
   loop->source = NULL;
   g_mutex_unlock (&loop->ts_lock);
+  /* Debug mode's hold on the last task stepped goes before the tasks do. */
+  g_clear_object (&loop->debug_task);
 
   if (loop->ring_count > 0 || loop->n_tasks > 0)
     g_debug ("aio: the context of a loop with %u pending callbacks and %u pending tasks was destroyed",
