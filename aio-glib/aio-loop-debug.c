@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <dlfcn.h>
-#include <string.h>
 
 #include "aio-handle-private.h"
 #include "aio-loop-private.h"

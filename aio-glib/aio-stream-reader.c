@@ -301,6 +301,17 @@ filled (AioStreamReader *self,
   return FILL_DATA;
 }
 
+/* A read that failed with @saved_errno: the reader's exception from now on. */
+static FillResult
+fill_failed (AioStreamReader *self,
+             int              saved_errno,
+             const char      *what)
+{
+  set_exception (self, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                                    "%s: %s", what, g_strerror (saved_errno)));
+  return FILL_ERROR;
+}
+
 static FillResult
 fill_from_fd (AioStreamReader *self,
               int              fd)
@@ -325,26 +336,15 @@ fill_from_fd (AioStreamReader *self,
       self->behind = (gsize) n == self->alloc - self->end;
       if (!self->behind && !self->channel->peer_closed)
         self->channel->readable = FALSE;
-      self->end += n;
-      return FILL_DATA;
     }
-  if (n == 0)
-    {
-      self->eof = TRUE;
-      return FILL_EOF;
-    }
+  if (n >= 0)
+    return filled (self, (gsize) n);
   if (errno == EAGAIN || errno == EWOULDBLOCK)
     {
       self->channel->readable = FALSE;
       return FILL_WAIT;
     }
-  {
-    int saved = errno;
-
-    set_exception (self, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved),
-                                      "Error receiving data: %s", g_strerror (saved)));
-  }
-  return FILL_ERROR;
+  return fill_failed (self, errno, "Error receiving data");
 }
 
 /* A file in the page cache is read on the loop thread, as much as the
@@ -385,11 +385,7 @@ fill_from_file (AioStreamReader *self)
       int saved = errno;
 
       if (saved != EOPNOTSUPP && saved != EINVAL && saved != ENOSYS)
-        {
-          set_exception (self, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved),
-                                            "Error reading file: %s", g_strerror (saved)));
-          return FILL_ERROR;
-        }
+        return fill_failed (self, saved, "Error reading file");
       self->nowait = FALSE;   /* this file system cannot say; GIO's way from now on */
     }
 #else

@@ -18,6 +18,7 @@ External links (http, https, mailto, and files outside DOCS_DIR) are not
 followed.
 """
 
+import html
 import json
 import os
 import re
@@ -121,7 +122,6 @@ def main(chromium, docs_dir):
         print(f"chromium failed (status {result.returncode}):\n{result.stderr[-2000:]}",
               file=sys.stderr)
         return 1
-    import html
     report = json.loads(html.unescape(dom[start + len('<pre id="result">'):end]))
 
     problems = list(report["problems"])
