@@ -18,6 +18,7 @@ AioCoroutine *_aio_coroutine_new      (gsize                 stack_size,
                                        AioCoroutineFunc      func,
                                        gpointer              data,
                                        AioStackDescribeFunc  describe,
+                                       gboolean              measure_stack,
                                        GError              **error) G_GNUC_INTERNAL;
 
 /* Runs @co until it suspends or its function returns. */
@@ -31,6 +32,10 @@ AioCoroutine *_aio_coroutine_self     (void) G_GNUC_INTERNAL;
 
 gboolean      _aio_coroutine_finished (AioCoroutine         *co) G_GNUC_INTERNAL;
 gsize         _aio_coroutine_stack_size (AioCoroutine       *co) G_GNUC_INTERNAL;
+/* How deep @co has used its stack, to the page: only meaningful for a
+ * coroutine created with @measure_stack.
+ */
+gsize         _aio_coroutine_stack_depth (AioCoroutine      *co) G_GNUC_INTERNAL;
 
 /* For the fault handler: the running coroutine's stack and owner.  Plain
  * reads only, so it is async-signal-safe.

@@ -70,6 +70,7 @@ _aio_coroutine_new (gsize                 stack_size,
                     AioCoroutineFunc      func,
                     gpointer              data,
                     AioStackDescribeFunc  describe,
+                    gboolean              measure_stack,
                     GError              **error)
 {
   AioStack *stack;
@@ -80,6 +81,8 @@ _aio_coroutine_new (gsize                 stack_size,
   stack = _aio_stack_acquire (stack_size, error);
   if (stack == NULL)
     return NULL;
+  if (measure_stack)
+    _aio_stack_forget_pages (stack);
 
   top = (uintptr_t) (stack->lo + stack->size);
   co = (AioCoroutine *) ((top - sizeof (AioCoroutine)) & ~(uintptr_t) 63);
@@ -175,6 +178,12 @@ gsize
 _aio_coroutine_stack_size (AioCoroutine *co)
 {
   return co->stack->size;
+}
+
+gsize
+_aio_coroutine_stack_depth (AioCoroutine *co)
+{
+  return _aio_stack_resident_depth (co->stack);
 }
 
 void

@@ -354,6 +354,7 @@ check_thread (AioDatagramEndpoint  *self,
 {
   if (_aio_loop_is_owner (self->loop))
     return TRUE;
+  _aio_loop_debug_wrong_thread (self->loop, "AioDatagramEndpoint");
   g_set_error (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD,
                "AioDatagramEndpoint.%s() called from a thread that does not run its loop",
                what);

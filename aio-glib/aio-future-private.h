@@ -101,6 +101,24 @@ _aio_future_class_get_name_func (AioFutureClass *klass)
   return (AioFutureNameFunc) klass->_reserved[0];
 }
 
+/* Where an instance was created, for the same reports: a new string, or
+ * NULL when unknown.  The second private slot of AioFutureClass.
+ */
+typedef char *(*AioFutureOriginFunc) (AioFuture *future);
+
+static inline void
+_aio_future_class_set_origin_func (AioFutureClass      *klass,
+                                   AioFutureOriginFunc  func)
+{
+  klass->_reserved[1] = (gpointer) func;
+}
+
+static inline AioFutureOriginFunc
+_aio_future_class_get_origin_func (AioFutureClass *klass)
+{
+  return (AioFutureOriginFunc) klass->_reserved[1];
+}
+
 extern gint _aio_future_private_offset G_GNUC_INTERNAL;
 extern GType _aio_future_type G_GNUC_INTERNAL;     /* AIO_TYPE_FUTURE, without a call */
 extern GType _aio_task_type G_GNUC_INTERNAL;       /* AIO_TYPE_TASK, without a call */

@@ -95,13 +95,21 @@ report_unretrieved (AioFuture *self)
 {
   AioFuturePrivate *priv = _aio_future_priv (self);
   AioFutureNameFunc name_func;
+  AioFutureOriginFunc origin_func;
+  g_autofree char *origin = NULL;
 
   if (priv->error == NULL || priv->error_retrieved ||
       g_atomic_int_get (&priv->state) != AIO_FUTURE_FINISHED)
     return;
 
   name_func = _aio_future_class_get_name_func (AIO_FUTURE_GET_CLASS (self));
-  if (name_func != NULL)
+  origin_func = _aio_future_class_get_origin_func (AIO_FUTURE_GET_CLASS (self));
+  if (origin_func != NULL)
+    origin = origin_func (self);
+  if (name_func != NULL && origin != NULL)
+    g_warning ("Task '%s' failed and nobody retrieved its error: %s (the task was %s)",
+               name_func (self), priv->error->message, origin);
+  else if (name_func != NULL)
     g_warning ("Task '%s' failed and nobody retrieved its error: %s",
                name_func (self), priv->error->message);
   else

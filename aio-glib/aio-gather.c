@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "aio-call-graph-private.h"
 #include "aio-error.h"
 #include "aio-gather.h"
 #include "aio-structured-private.h"
@@ -193,6 +194,18 @@ slot_wakeup (AioWaiter *waiter,
              AioFuture *future)
 {
   slot_ready (waiter);
+}
+
+gboolean
+_aio_gather_waiter_owner (AioWaiter   *waiter,
+                          AioFuture  **owner,
+                          const char **via)
+{
+  if (waiter->func != slot_wakeup)
+    return FALSE;
+  *owner = AIO_FUTURE (((GatherSlot *) waiter)->gather);
+  *via = "gather";
+  return TRUE;
 }
 
 static AioFuture *

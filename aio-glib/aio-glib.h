@@ -25,6 +25,7 @@
 #include "aio-as-completed.h"
 #include "aio-shield.h"
 #include "aio-task-group.h"
+#include "aio-call-graph.h"
 #include "aio-lock.h"
 #include "aio-event.h"
 #include "aio-condition.h"

@@ -9,7 +9,11 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <signal.h>
 
+#include <glib-unix.h>
+
+#include "aio-call-graph.h"
 #include "aio-handle-private.h"
 #include "aio-loop-private.h"
 #include "aio-task-private.h"
@@ -18,14 +22,20 @@
 
 gboolean _aio_loop_debug_used;
 
-/* AIO_DEBUG holds comma- or space-separated words; "debug" turns debug
- * mode on for every loop.
+enum
+{
+  DEBUG_MODE = 1 << 0,     /* "debug" */
+  DEBUG_SIGUSR1 = 1 << 1,  /* "sigusr1" */
+};
+
+/* AIO_DEBUG holds comma- or space-separated words: "debug" turns debug
+ * mode on for every loop, "sigusr1" makes SIGUSR1 print each loop's tasks.
  */
-static gboolean
+static guint
 debug_from_environment (void)
 {
   static gsize done;
-  static gboolean enabled;
+  static guint flags;
 
   if (g_once_init_enter (&done))
     {
@@ -35,23 +45,62 @@ debug_from_environment (void)
         {
           g_auto(GStrv) words = g_strsplit_set (value, ", ", -1);
 
-          enabled = g_strv_contains ((const char * const *) words, "debug");
+          if (g_strv_contains ((const char * const *) words, "debug"))
+            flags |= DEBUG_MODE;
+          if (g_strv_contains ((const char * const *) words, "sigusr1"))
+            flags |= DEBUG_SIGUSR1;
         }
       g_once_init_leave (&done, 1);
     }
-  return enabled;
+  return flags;
+}
+
+/* Runs on the loop's thread, from its context, so the task lists are safe
+ * to read: the signal itself only wakes GLib's signal source.
+ */
+static gboolean
+print_tasks_on_sigusr1 (gpointer data)
+{
+  AioLoop *loop = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!aio_loop_print_tasks (loop, NULL, &error))
+    g_warning ("Could not print the tasks of a loop: %s", error->message);
+  return G_SOURCE_CONTINUE;
 }
 
 void
 _aio_loop_debug_init (AioLoop *loop)
 {
+  guint flags = debug_from_environment ();
+
   loop->slow_callback_us = DEFAULT_SLOW_CALLBACK_US;
-  aio_loop_set_debug (loop, debug_from_environment ());
+  aio_loop_set_debug (loop, (flags & DEBUG_MODE) != 0);
+  if (flags & DEBUG_SIGUSR1)
+    {
+      /* The loop's own source holds the loop; this one does not, and goes
+       * with it (see _aio_loop_debug_finalize()).
+       */
+      loop->sigusr1_source = g_unix_signal_source_new (SIGUSR1);
+      g_source_set_callback (loop->sigusr1_source, print_tasks_on_sigusr1, loop, NULL);
+      g_source_set_name (loop->sigusr1_source, "AioLoop SIGUSR1 task dump");
+      g_source_attach (loop->sigusr1_source, loop->context);
+    }
 }
 
-/* A function's name, or its address and the module it is in. */
-static char *
-describe_function (gpointer function)
+void
+_aio_loop_debug_finalize (AioLoop *loop)
+{
+  g_clear_object (&loop->debug_task);
+  if (loop->sigusr1_source != NULL)
+    {
+      g_source_destroy (loop->sigusr1_source);
+      g_clear_pointer (&loop->sigusr1_source, g_source_unref);
+    }
+}
+
+char *
+_aio_debug_describe_function (gpointer function)
 {
   Dl_info info;
 
@@ -76,16 +125,16 @@ describe_item (AioLoop            *loop,
 
   if (loop->debug_task != NULL)
     {
-      body = describe_function (loop->debug_body);
+      body = _aio_debug_describe_function (loop->debug_body);
       return g_strdup_printf ("a step of task '%s' (body %s)",
                               aio_task_get_name (loop->debug_task), body);
     }
   if (callback != NULL)
     {
-      body = describe_function ((gpointer) callback);
+      body = _aio_debug_describe_function ((gpointer) callback);
       return g_strdup_printf ("callback %s", body);
     }
-  body = describe_function ((gpointer) item->ops->run);
+  body = _aio_debug_describe_function ((gpointer) item->ops->run);
   return g_strdup_printf ("loop work %s", body);
 }
 
@@ -121,6 +170,27 @@ _aio_loop_run_item_timed (AioLoop            *loop,
       g_warning ("Executing %s took %.3f seconds", what, took / (double) G_USEC_PER_SEC);
     }
   g_clear_object (&loop->debug_task);
+}
+
+gboolean
+_aio_loop_debug_wrong_thread (AioLoop    *loop,
+                              const char *what)
+{
+  AioTask *caller = aio_current_task ();
+  g_autofree char *origin = NULL;
+
+  if (loop == NULL || !loop->debug)
+    return FALSE;
+  if (caller != NULL)
+    origin = _aio_task_describe_origin (caller);
+  g_warning ("%s used from the wrong thread: its loop %p runs on another thread "
+             "(or another loop is running here)%s%s%s%s%s",
+             what, (gpointer) loop,
+             caller != NULL ? "; the caller is task '" : "",
+             caller != NULL ? aio_task_get_name (caller) : "",
+             caller != NULL ? "'" : "",
+             origin != NULL ? ", " : "", origin != NULL ? origin : "");
+  return FALSE;
 }
 
 /**

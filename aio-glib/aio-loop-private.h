@@ -77,6 +77,7 @@ struct _AioLoop
   /* Signal handlers, one per signal, a list.  Owner thread only. */
   AioSignalWatch *signal_watches;   /* (owned) (nullable) */
 
+  gint64         dispatch_start;     /* monotonic µs at which the current dispatch began */
   gint64         dispatch_deadline;  /* monotonic µs at which a dispatch should yield */
 
   /* Debug mode (aio-loop-debug.c).  A whole word, not a bit beside the
@@ -85,6 +86,7 @@ struct _AioLoop
   gint64         slow_callback_us;   /* a ready item running longer is reported */
   AioTask       *debug_task;         /* (owned) (nullable) the task the item stepped */
   gpointer       debug_body;         /* its body function, which a finished task forgets */
+  GSource       *sigusr1_source;     /* (owned) (nullable) under AIO_DEBUG=sigusr1 */
 
   guint          dispatching : 1;
   guint          running : 1;    /* inside run_until_complete() */
@@ -96,10 +98,21 @@ struct _AioLoop
  * mode: a task step reads this hot global before its loop's flag. */
 extern gboolean _aio_loop_debug_used G_GNUC_INTERNAL;
 void _aio_loop_debug_init     (AioLoop            *loop) G_GNUC_INTERNAL;
+/* Drops what debug mode holds, when the loop's context goes away. */
+void _aio_loop_debug_finalize (AioLoop            *loop) G_GNUC_INTERNAL;
 /* Names @task and its @body in a report if the item running it is slow. */
 void _aio_loop_debug_note_step (AioLoop            *loop,
                                 AioTask            *task,
                                 gpointer            body) G_GNUC_INTERNAL;
+/* A function's name through dladdr(), or its address and module. */
+char *_aio_debug_describe_function (gpointer function) G_GNUC_INTERNAL;
+/* Debug mode's report of a loop-bound call, named @what, made where it
+ * must not be: from another thread, or while another loop dispatches.
+ * The call still fails as it always does; returns FALSE for use in the
+ * condition that detected it.
+ */
+gboolean _aio_loop_debug_wrong_thread (AioLoop    *loop,
+                                       const char *what) G_GNUC_INTERNAL;
 /* Runs @item, reporting it if it held the loop too long. */
 void _aio_loop_run_item_timed (AioLoop            *loop,
                                const AioReadyItem *item) G_GNUC_INTERNAL;

@@ -261,6 +261,7 @@ loop_run_ready (AioLoop *loop,
   gint64 start = g_get_monotonic_time ();
   guint n = 0;
 
+  loop->dispatch_start = start;
   loop->dispatch_deadline = start + DISPATCH_BUDGET_US;
   if (g_atomic_int_get (&loop->ts_pending))
     drain_threadsafe (loop);
@@ -433,7 +434,7 @@ loop_source_finalize (GSource *source)
   loop->source = NULL;
   g_mutex_unlock (&loop->ts_lock);
   /* Debug mode's hold on the last task stepped goes before the tasks do. */
-  g_clear_object (&loop->debug_task);
+  _aio_loop_debug_finalize (loop);
 
   if (loop->ring_count > 0 || loop->n_tasks > 0)
     g_debug ("aio: the context of a loop with %u pending callbacks and %u pending tasks was destroyed",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "aio-call-graph-private.h"
 #include "aio-shield.h"
 #include "aio-structured-private.h"
 
@@ -46,6 +47,26 @@ shield_inner_done (AioWaiter *waiter,
   _aio_future_copy_outcome (outer, inner);
   _aio_release (outer);
   _aio_release (inner);
+}
+
+const char *
+_aio_shield_future_kind (AioFuture *future)
+{
+  return _aio_future_priv (future)->cancel_hook == shield_cancel_hook ? "shield" : NULL;
+}
+
+gboolean
+_aio_shield_waiter_owner (AioWaiter   *waiter,
+                          AioFuture  **owner,
+                          const char **via)
+{
+  ShieldLink *link = (ShieldLink *) waiter;
+
+  if (waiter->func != shield_inner_done || link->outer == NULL)
+    return FALSE;
+  *owner = link->outer;
+  *via = "shield";
+  return TRUE;
 }
 
 /**

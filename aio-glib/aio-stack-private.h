@@ -33,6 +33,12 @@ AioStack *_aio_stack_acquire          (gsize     size,
                                        GError  **error) G_GNUC_INTERNAL;
 void      _aio_stack_release          (AioStack *stack) G_GNUC_INTERNAL;
 
+/* Debug mode's measure of stack depth: forgetting the pages a previous
+ * user left resident, then finding the lowest page resident since.
+ */
+void      _aio_stack_forget_pages     (AioStack *stack) G_GNUC_INTERNAL;
+gsize     _aio_stack_resident_depth   (AioStack *stack) G_GNUC_INTERNAL;
+
 /* Describes the coroutine a crash report is about; must be async-signal-safe
  * (no allocation, no locks).  Writes at most @len - 1 bytes and a NUL.
  */

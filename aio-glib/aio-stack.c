@@ -341,6 +341,37 @@ _aio_stack_release (AioStack *stack)
   g_mutex_unlock (&pool_lock);
 }
 
+void
+_aio_stack_forget_pages (AioStack *stack)
+{
+  /* A transparent huge page would make the whole stack resident at the
+   * first touch, whatever its depth. */
+  madvise (stack->lo, stack->size, MADV_NOHUGEPAGE);
+  if (stack->dirty)
+    madvise (stack->lo, stack->size, MADV_DONTNEED);
+}
+
+gsize
+_aio_stack_resident_depth (AioStack *stack)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  gsize n_pages = stack->size / page;
+  /* Small: this runs on the coroutine's own stack, maybe nearly full. */
+  unsigned char resident[64];
+
+  for (gsize first = 0; first < n_pages; first += sizeof resident)
+    {
+      gsize n = MIN (sizeof resident, n_pages - first);
+
+      if (mincore (stack->lo + first * page, n * page, resident) != 0)
+        return 0;
+      for (gsize i = 0; i < n; i++)
+        if (resident[i] & 1)
+          return stack->size - (first + i) * page;
+    }
+  return 0;
+}
+
 static void
 thread_stacks_free (gpointer data)
 {

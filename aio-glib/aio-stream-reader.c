@@ -688,7 +688,8 @@ start (AioStreamReader *self,
 {
   AioFuture *future;
 
-  if (!_aio_loop_is_owner (self->loop))
+  if (!_aio_loop_is_owner (self->loop) &&
+      !_aio_loop_debug_wrong_thread (self->loop, "AioStreamReader"))
     return fail_now (self, g_error_new (AIO_ERROR, AIO_ERROR_WRONG_THREAD,
                                         "AioStreamReader.%s() called from a thread that does not run its loop",
                                         what));

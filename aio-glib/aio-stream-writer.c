@@ -340,6 +340,7 @@ _aio_stream_writer_check (AioStreamWriter  *self,
 {
   if (!_aio_loop_is_owner (self->loop))
     {
+      _aio_loop_debug_wrong_thread (self->loop, "AioStreamWriter");
       g_set_error_literal (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD,
                            "AioStreamWriter used from a thread that does not run its loop");
       return FALSE;

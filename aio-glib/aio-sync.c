@@ -42,6 +42,8 @@ _aio_sync_check_loop_slow (AioLoop    **loop_slot,
   if (may_use_loop (loop))
     return TRUE;
 
+  _aio_loop_debug_wrong_thread (loop, type_name);
+
   if (_aio_ts.running_loop != NULL && _aio_loop_is_owner (loop))
     g_set_error (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD,
                  "This %s belongs to another loop than the one running; "

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "aio-call-graph-private.h"
 #include "aio-error.h"
 #include "aio-loop.h"
 #include "aio-structured-private.h"
@@ -399,6 +400,23 @@ member_wakeup (AioWaiter *waiter,
   member_done ((GroupMember *) waiter);
 }
 
+/* A member is awaited by the group's wait, or by the task the group
+ * belongs to while its body still runs. */
+gboolean
+_aio_task_group_waiter_owner (AioWaiter   *waiter,
+                              AioFuture  **owner,
+                              const char **via)
+{
+  AioTaskGroup *group;
+
+  if (waiter->func != member_wakeup)
+    return FALSE;
+  group = ((GroupMember *) waiter)->group;
+  *owner = group->wait_future != NULL ? group->wait_future : AIO_FUTURE (group->parent);
+  *via = "task group";
+  return *owner != NULL;
+}
+
 static void
 add_member (AioTaskGroup *self,
             AioTask      *task)
@@ -430,6 +448,7 @@ check_can_add (AioTaskGroup  *self,
     {
       g_set_error_literal (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD,
                            "Tasks can only be added to a task group from the thread that runs its loop");
+      _aio_loop_debug_wrong_thread (self->loop, "aio_task_group_create_task");
       return FALSE;
     }
   if (self->finished)
@@ -446,6 +465,32 @@ check_can_add (AioTaskGroup  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* @creator: the return address in the caller, for debug reports. */
+static AioTask *
+create_task (AioTaskGroup    *self,
+             const char      *name,
+             gsize            stack_size,
+             AioTaskFunc      func,
+             gpointer         user_data,
+             GDestroyNotify   destroy,
+             gpointer         creator,
+             GError         **error)
+{
+  AioTask *task;
+
+  if (!check_can_add (self, error))
+    {
+      if (destroy != NULL)
+        destroy (user_data);
+      return NULL;
+    }
+
+  task = aio_task_new_full (self->loop, name, stack_size, func, user_data, destroy);
+  task->creator = creator;
+  add_member (self, task);
+  return task;
 }
 
 /**
@@ -479,22 +524,12 @@ aio_task_group_create_task_full (AioTaskGroup    *self,
                                  GDestroyNotify   destroy,
                                  GError         **error)
 {
-  AioTask *task;
-
   g_return_val_if_fail (AIO_IS_TASK_GROUP (self), NULL);
   g_return_val_if_fail (func != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_can_add (self, error))
-    {
-      if (destroy != NULL)
-        destroy (user_data);
-      return NULL;
-    }
-
-  task = aio_task_new_full (self->loop, name, stack_size, func, user_data, destroy);
-  add_member (self, task);
-  return task;
+  return create_task (self, name, stack_size, func, user_data, destroy,
+                      __builtin_return_address (0), error);
 }
 
 /**
@@ -521,7 +556,12 @@ aio_task_group_create_task (AioTaskGroup    *self,
                             GDestroyNotify   destroy,
                             GError         **error)
 {
-  return aio_task_group_create_task_full (self, NULL, 0, func, user_data, destroy, error);
+  g_return_val_if_fail (AIO_IS_TASK_GROUP (self), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return create_task (self, NULL, 0, func, user_data, destroy,
+                      __builtin_return_address (0), error);
 }
 
 /**
@@ -630,7 +670,8 @@ aio_task_group_wait (AioTaskGroup *self,
 
   g_return_val_if_fail (AIO_IS_TASK_GROUP (self), NULL);
 
-  if (!_aio_loop_is_owner (self->loop))
+  if (!_aio_loop_is_owner (self->loop) &&
+      !_aio_loop_debug_wrong_thread (self->loop, "aio_task_group_wait"))
     return _aio_future_new_failed (self->loop,
                                    g_error_new_literal (AIO_ERROR, AIO_ERROR_WRONG_THREAD,
                                                         "aio_task_group_wait() must be called from "
@@ -817,4 +858,10 @@ aio_task_group_get_failed_task (AioTaskGroup *self,
   g_return_val_if_fail (index < self->failures->len, NULL);
 
   return g_array_index (self->failures, GroupFailure, index).task;
+}
+
+const char *
+_aio_task_group_future_kind (AioFuture *future)
+{
+  return _aio_future_priv (future)->cancel_hook == wait_cancel_hook ? "task group" : NULL;
 }

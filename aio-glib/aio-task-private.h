@@ -25,6 +25,11 @@ struct _AioTask
 
   AioFuture        *fut_waiter;      /* (owned) (nullable) what the task awaits */
   AioWaiter         waiter;          /* linked into fut_waiter while waiting */
+  gint64            wait_since;      /* the loop's dispatch deadline when the wait began */
+
+  char             *origin;          /* (owned) (nullable) where it was created, see AIO_TASK_HERE */
+  gpointer          creator;         /* return address in the function that created it */
+  guint8            stack_checks;    /* suspensions counted between depth checks */
 
   guint             num_cancels_requested;
   char             *cancel_msg;      /* (owned) (nullable) */
@@ -43,6 +48,7 @@ struct _AioTask
   guint             started : 1;
   guint             returned : 1;
   guint             stepping : 1;
+  guint             stack_measured : 1;   /* debug mode watches its stack depth */
 };
 
 #define _aio_task_from_all_link(l) _aio_list_entry (l, AioTask, all_link)
@@ -55,6 +61,9 @@ void     _aio_task_abandon       (AioTask   *task) G_GNUC_INTERNAL;
 
 /* Like _aio_future_release(), for tasks. */
 void     _aio_task_release       (AioTask   *task) G_GNUC_INTERNAL;
+
+/* Where @task was created, for reports: a new string, or NULL. */
+char    *_aio_task_describe_origin (AioTask *task) G_GNUC_INTERNAL;
 
 /* The current task if its body is a C coroutine running right now. */
 AioTask *_aio_task_current_coroutine (void) G_GNUC_INTERNAL;

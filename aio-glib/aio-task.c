@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "aio-call-graph-private.h"
 #include "aio-error.h"
 #include "aio-task-private.h"
 
@@ -116,6 +117,8 @@ clear_task_fields (AioTask *self)
   self->must_cancel = FALSE;
   self->started = FALSE;
   self->stepping = FALSE;
+  self->stack_measured = FALSE;
+  self->stack_checks = 0;
   self->stack_size = 0;
 }
 
@@ -125,12 +128,19 @@ aio_task_finalize (GObject *object)
   AioTask *self = AIO_TASK (object);
 
   if (!_aio_future_is_done (AIO_FUTURE (self)) && self->started)
-    g_warning ("Task '%s' was destroyed but it is pending", aio_task_get_name (self));
+    {
+      g_autofree char *origin = _aio_task_describe_origin (self);
+
+      g_warning ("Task '%s' was destroyed but it is pending%s%s%s", aio_task_get_name (self),
+                 origin != NULL ? " (" : "", origin != NULL ? origin : "", origin != NULL ? ")" : "");
+    }
   clear_task_fields (self);
 
   G_OBJECT_CLASS (aio_task_parent_class)->finalize (object);
   /* The instance is only freed after finalize returns. */
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->origin, g_free);
+  self->creator = NULL;
 }
 
 static void
@@ -210,6 +220,28 @@ task_name_for_reports (AioFuture *future)
   return aio_task_get_name (AIO_TASK (future));
 }
 
+static char *
+task_origin_for_reports (AioFuture *future)
+{
+  return _aio_task_describe_origin (AIO_TASK (future));
+}
+
+/* "created at FILE:LINE" from AIO_TASK_HERE(), else "created by FUNCTION"
+ * from the address of the constructor's caller.
+ */
+char *
+_aio_task_describe_origin (AioTask *task)
+{
+  g_autofree char *function = NULL;
+
+  if (task->origin != NULL)
+    return g_strdup_printf ("created at %s", task->origin);
+  if (task->creator == NULL)
+    return NULL;
+  function = _aio_debug_describe_function (task->creator);
+  return g_strdup_printf ("created by %s", function);
+}
+
 static void
 aio_task_class_init (AioTaskClass *klass)
 {
@@ -223,6 +255,7 @@ aio_task_class_init (AioTaskClass *klass)
   object_class->set_property = aio_task_set_property;
   future_class->cancel = aio_task_real_cancel;
   _aio_future_class_set_name_func (future_class, task_name_for_reports);
+  _aio_future_class_set_origin_func (future_class, task_origin_for_reports);
 
   /**
    * AioTask:name:
@@ -266,6 +299,8 @@ _aio_task_release (AioTask *task)
   clear_task_fields (task);
   _aio_future_reset (AIO_FUTURE (task));
   g_clear_pointer (&task->name, g_free);
+  g_clear_pointer (&task->origin, g_free);
+  task->creator = NULL;
   g_signal_handlers_destroy (object);
 
   task->pool_next = ts->task_pool;
@@ -359,13 +394,16 @@ task_schedule_start (AioTask *task)
  *
  * Since: 1.0
  */
-AioTask *
-aio_task_new_full (AioLoop        *loop,
-                   const char     *name,
-                   gsize           stack_size,
-                   AioTaskFunc     func,
-                   gpointer        user_data,
-                   GDestroyNotify  destroy)
+/* @creator: a return address in the function that asked for the task,
+ * which debug mode's reports name. */
+static AioTask *
+coroutine_task_new (AioLoop        *loop,
+                    const char     *name,
+                    gsize           stack_size,
+                    AioTaskFunc     func,
+                    gpointer        user_data,
+                    GDestroyNotify  destroy,
+                    gpointer        creator)
 {
   AioTask *task;
 
@@ -381,8 +419,21 @@ aio_task_new_full (AioLoop        *loop,
   task->func = func;
   task->user_data = user_data;
   task->destroy = destroy;
+  task->creator = creator;
   task_schedule_start (task);
   return task;
+}
+
+AioTask *
+aio_task_new_full (AioLoop        *loop,
+                   const char     *name,
+                   gsize           stack_size,
+                   AioTaskFunc     func,
+                   gpointer        user_data,
+                   GDestroyNotify  destroy)
+{
+  return coroutine_task_new (loop, name, stack_size, func, user_data, destroy,
+                             __builtin_return_address (0));
 }
 
 /**
@@ -404,7 +455,8 @@ aio_task_new (AioTaskFunc     func,
               gpointer        user_data,
               GDestroyNotify  destroy)
 {
-  return aio_task_new_full (NULL, NULL, 0, func, user_data, destroy);
+  return coroutine_task_new (NULL, NULL, 0, func, user_data, destroy,
+                             __builtin_return_address (0));
 }
 
 /**
@@ -424,7 +476,8 @@ aio_create_task (AioTaskFunc     func,
                  gpointer        user_data,
                  GDestroyNotify  destroy)
 {
-  return aio_task_new_full (NULL, NULL, 0, func, user_data, destroy);
+  return coroutine_task_new (NULL, NULL, 0, func, user_data, destroy,
+                             __builtin_return_address (0));
 }
 
 /**
@@ -466,6 +519,8 @@ aio_task_new_stackless (AioLoop         *loop,
   task->step = step;
   task->user_data = user_data;
   task->destroy = destroy;
+  /* No creator: the caller is usually a binding's call glue, which says
+   * nothing; bindings set an origin in debug mode instead. */
   task_schedule_start (task);
   return task;
 }
@@ -521,6 +576,18 @@ task_wakeup (AioWaiter *waiter,
   task_step (task);
 }
 
+gboolean
+_aio_task_waiter_owner (AioWaiter   *waiter,
+                        AioFuture  **owner,
+                        const char **via)
+{
+  if (waiter->func != task_wakeup)
+    return FALSE;
+  *owner = (AioFuture *) ((char *) waiter - G_STRUCT_OFFSET (AioTask, waiter));
+  *via = "await";
+  return TRUE;
+}
+
 static void
 task_wakeup_ready (gpointer data)
 {
@@ -554,6 +621,7 @@ task_wait_on (AioTask   *task,
 {
   AioFuturePrivate *priv = _aio_future_priv (future);
 
+  task->wait_since = task->loop->dispatch_start;
   if (G_LIKELY (priv->loop == task->loop))
     {
       /* The task holds the future while it waits, so the future may wake
@@ -575,6 +643,8 @@ task_wait_on (AioTask   *task,
   return TRUE;
 }
 
+static void check_stack_depth (AioTask *task);
+
 /* Returns TRUE when the body has finished. */
 static gboolean
 step_coroutine (AioTask *task)
@@ -587,8 +657,9 @@ step_coroutine (AioTask *task)
       if (task->must_cancel)
         return TRUE;   /* cancelled before it started: the body never runs */
 
+      task->stack_measured = task->loop->debug;
       task->co = _aio_coroutine_new (task->stack_size, task_body_entry, task,
-                                     task_describe, &error);
+                                     task_describe, task->stack_measured, &error);
       if (task->co == NULL)
         {
           clear_return (task);
@@ -602,6 +673,8 @@ step_coroutine (AioTask *task)
 
   if (_aio_coroutine_finished (task->co))
     {
+      if (G_UNLIKELY (task->stack_measured))
+        check_stack_depth (task);
       _aio_coroutine_free (task->co);
       task->co = NULL;
       return TRUE;
@@ -616,6 +689,15 @@ _aio_task_abandon (AioTask *task)
 
   if (_aio_future_is_done (AIO_FUTURE (task)))
     return;
+
+  if (task->loop->debug)
+    {
+      g_autofree char *origin = _aio_task_describe_origin (task);
+
+      g_warning ("Task '%s' was abandoned while pending: its loop's main context was destroyed%s%s%s",
+                 aio_task_get_name (task), origin != NULL ? " (" : "",
+                 origin != NULL ? origin : "", origin != NULL ? ")" : "");
+    }
 
   /* Both bodies own what they await: a stackless one through the task, a
    * C one in its aio_await() frame, which will never return.
@@ -773,6 +855,33 @@ _aio_task_current_coroutine (void)
   return task;
 }
 
+/* Debug mode: a coroutine that came within a quarter of the end of its
+ * stack at some point since it started is reported once.  Its stack's
+ * pages were dropped when it started, so the resident ones are its own,
+ * and a page once touched stays resident: checking at every suspension
+ * would cost a system call each, so the check runs at the first and then
+ * every STACK_CHECK_EVERY suspensions, and when the body returns.
+ */
+#define STACK_CHECK_EVERY 64
+
+static G_GNUC_NO_INLINE void
+check_stack_depth (AioTask *task)
+{
+  gsize size = _aio_coroutine_stack_size (task->co);
+  gsize depth = _aio_coroutine_stack_depth (task->co);
+  g_autofree char *origin = NULL;
+
+  if (depth <= size / 4 * 3)
+    return;
+  task->stack_measured = FALSE;
+  origin = _aio_task_describe_origin (task);
+  g_warning ("Task '%s' has used %" G_GSIZE_FORMAT " KiB of its %" G_GSIZE_FORMAT
+             " KiB stack (%" G_GSIZE_FORMAT "%%)%s%s%s: give it more with "
+             "aio_task_set_stack_size() or AIO_STACK_SIZE",
+             aio_task_get_name (task), depth / 1024, size / 1024, depth * 100 / size,
+             origin != NULL ? " (" : "", origin != NULL ? origin : "", origin != NULL ? ")" : "");
+}
+
 gboolean
 _aio_task_wait (AioFuture  *future,
                 GError    **error)
@@ -800,6 +909,8 @@ _aio_task_wait (AioFuture  *future,
   if (task->must_cancel && aio_future_cancel (future, task->cancel_msg))
     task->must_cancel = FALSE;
 
+  if (G_UNLIKELY (task->stack_measured) && task->stack_checks++ % STACK_CHECK_EVERY == 0)
+    check_stack_depth (task);
   _aio_coroutine_suspend ();
 
   task->fut_waiter = NULL;
@@ -852,6 +963,69 @@ aio_task_set_name (AioTask    *self,
   g_free (self->name);
   self->name = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+/**
+ * aio_task_get_origin:
+ * @self: an [class@Aio.Task]
+ *
+ * Where @self was created, as recorded by [method@Aio.Task.set_origin].
+ *
+ * Returns: (nullable): the location set with [method@Aio.Task.set_origin]
+ *   or `AIO_TASK_HERE()` (see [C macros](macros.html)), or %NULL
+ *
+ * Since: 1.0
+ */
+const char *
+aio_task_get_origin (AioTask *self)
+{
+  g_return_val_if_fail (AIO_IS_TASK (self), NULL);
+
+  return self->origin;
+}
+
+/**
+ * aio_task_set_origin:
+ * @self: an [class@Aio.Task]
+ * @location: (nullable): where @self was created, such as `"main.c:42"`
+ *
+ * Records where @self was created.  Debug reports (a slow step, an error
+ * nobody retrieved, a task destroyed while pending) and call graphs name
+ * it; without one they name the function that created the task, found
+ * with `dladdr()`.  The bindings can pass their own source location.
+ *
+ * Since: 1.0
+ */
+void
+aio_task_set_origin (AioTask    *self,
+                     const char *location)
+{
+  g_return_if_fail (AIO_IS_TASK (self));
+
+  g_free (self->origin);
+  self->origin = g_strdup (location);
+}
+
+/**
+ * aio_task_at: (skip)
+ * @task: (transfer full): an [class@Aio.Task]
+ * @location: where @task was created
+ *
+ * Sets the origin of @task and returns it: the function behind
+ * `AIO_TASK_HERE()` (see [C macros](macros.html)).
+ *
+ * Returns: (transfer full): @task
+ *
+ * Since: 1.0
+ */
+AioTask *
+aio_task_at (AioTask    *task,
+             const char *location)
+{
+  g_return_val_if_fail (AIO_IS_TASK (task), task);
+
+  aio_task_set_origin (task, location);
+  return task;
 }
 
 /**

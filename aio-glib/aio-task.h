@@ -42,6 +42,32 @@ AIO_AVAILABLE_IN_1_0
 void        aio_task_set_name        (AioTask         *self,
                                       const char      *name);
 AIO_AVAILABLE_IN_1_0
+const char *aio_task_get_origin      (AioTask         *self);
+AIO_AVAILABLE_IN_1_0
+void        aio_task_set_origin      (AioTask         *self,
+                                      const char      *location);
+AIO_AVAILABLE_IN_1_0
+AioTask    *aio_task_at              (AioTask         *task,
+                                      const char      *location);
+
+/**
+ * AIO_TASK_HERE:
+ * @task: (transfer full): a new task
+ *
+ * Records the file and line where it is written as @task's origin, for
+ * debug reports and call graphs, and evaluates to @task:
+ *
+ * ```c
+ * g_autoptr(AioTask) task = AIO_TASK_HERE (aio_task_new (fetch, url, NULL));
+ * ```
+ *
+ * See [method@Aio.Task.set_origin].
+ *
+ * Since: 1.0
+ */
+#define AIO_TASK_HERE(task) (aio_task_at ((task), G_STRLOC))
+
+AIO_AVAILABLE_IN_1_0
 gsize       aio_task_get_stack_size  (AioTask         *self);
 AIO_AVAILABLE_IN_1_0
 void        aio_task_set_stack_size  (AioTask         *self,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "aio-call-graph-private.h"
 #include "aio-error.h"
 #include "aio-structured-private.h"
 #include "aio-wait.h"
@@ -104,6 +105,20 @@ wait_watch_done (AioWaiter *waiter,
 
   if (wait_count (watch->op, future))
     wait_release (watch->op);
+}
+
+gboolean
+_aio_wait_waiter_owner (AioWaiter   *waiter,
+                        AioFuture  **owner,
+                        const char **via)
+{
+  WaitWatch *watch = (WaitWatch *) waiter;
+
+  if (waiter->func != wait_watch_done || watch->op->outer == NULL)
+    return FALSE;
+  *owner = watch->op->outer;
+  *via = "wait";
+  return TRUE;
 }
 
 static void
@@ -306,6 +321,20 @@ wait_for_inner_done (AioWaiter *waiter,
   _aio_release (inner);
 }
 
+gboolean
+_aio_wait_for_waiter_owner (AioWaiter   *waiter,
+                            AioFuture  **owner,
+                            const char **via)
+{
+  WaitForOp *op = (WaitForOp *) waiter;
+
+  if (waiter->func != wait_for_inner_done || op->outer == NULL)
+    return FALSE;
+  *owner = op->outer;
+  *via = "wait_for";
+  return TRUE;
+}
+
 static void
 wait_for_timed_out (gpointer data)
 {
@@ -407,4 +436,16 @@ aio_wait_for (AioFuture *future,
                                      g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC),
                                      wait_for_timed_out, op, NULL);
   return outer;
+}
+
+const char *
+_aio_wait_future_kind (AioFuture *future)
+{
+  AioCancelHook hook = _aio_future_priv (future)->cancel_hook;
+
+  if (hook == wait_cancel_hook)
+    return "wait";
+  if (hook == wait_for_cancel_hook)
+    return "wait_for";
+  return NULL;
 }

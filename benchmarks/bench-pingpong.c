@@ -15,6 +15,11 @@
  * For comparison it also times a chain of `aio_loop_call_soon()`
  * callbacks, each scheduling the next: the loop's share of a hop without
  * futures, tasks or stack switches.
+ *
+ * Last it plays again twice, for what debug mode costs: once with debug
+ * mode on for another loop but off for this one (the hooks armed, as in a
+ * program where one loop is debugged), then with it on for this loop.
+ * Nothing here is slow, so debug mode only times each step.
  */
 
 #define WARMUP_HOPS 10000
@@ -129,6 +134,8 @@ typedef struct
   BenchOptions options;
   BenchRounds  rounds;
   BenchRounds  call_soon_rounds;
+  BenchRounds  armed_rounds;
+  BenchRounds  debug_rounds;
 } PingPongBench;
 
 static void
@@ -149,6 +156,23 @@ main_body (AioTask  *task,
   for (round = 0; round < bench->options.rounds; round++)
     bench_rounds_add_sample (&bench->call_soon_rounds,
                              chain_call_soon (bench->options.count));
+
+  /* Once any loop has been in debug mode, every task step checks its own
+   * loop's flag: that is the cost of debug mode when off. */
+  {
+    g_autoptr(GMainContext) elsewhere = g_main_context_new ();
+
+    aio_loop_set_debug (aio_loop_get_for_context (elsewhere), TRUE);
+  }
+  if (!bench_run_rounds (&bench->options, WARMUP_HOPS, play, NULL, &bench->armed_rounds, &error))
+    {
+      aio_task_return_error (task, error);
+      return;
+    }
+  aio_loop_set_debug (aio_loop_get_running (), TRUE);
+  if (!bench_run_rounds (&bench->options, WARMUP_HOPS, play, NULL, &bench->debug_rounds, &error))
+    aio_task_return_error (task, error);
+  aio_loop_set_debug (aio_loop_get_running (), FALSE);
 }
 
 int
@@ -163,6 +187,8 @@ main (int    argc,
               1000000, 3, NULL, &bench.options);
   bench_rounds_init (&bench.rounds);
   bench_rounds_init (&bench.call_soon_rounds);
+  bench_rounds_init (&bench.armed_rounds);
+  bench_rounds_init (&bench.debug_rounds);
 
   main_task = aio_task_new (main_body, &bench, NULL);
   if (!aio_run (AIO_FUTURE (main_task), &error))
@@ -173,7 +199,11 @@ main (int    argc,
 
   bench_result_rounds ("ping_pong", "ns/hop", &bench.rounds);
   bench_result_rounds ("call_soon_chain", "ns/callback", &bench.call_soon_rounds);
+  bench_result_rounds ("ping_pong_debug_off", "ns/hop", &bench.armed_rounds);
+  bench_result_rounds ("ping_pong_debug_on", "ns/hop", &bench.debug_rounds);
   bench_rounds_clear (&bench.rounds);
   bench_rounds_clear (&bench.call_soon_rounds);
+  bench_rounds_clear (&bench.armed_rounds);
+  bench_rounds_clear (&bench.debug_rounds);
   return 0;
 }

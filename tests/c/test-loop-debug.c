@@ -3,6 +3,8 @@
 /* Debug mode: slow callbacks and task steps reported, nothing reported
  * when off or fast, AIO_DEBUG=debug, and the settings' bounds. */
 
+#include <string.h>
+
 #include <aio-glib.h>
 
 #include "aio-test-utils.h"
@@ -92,6 +94,163 @@ test_slow_step_names_the_task (void)
   aio_loop_set_slow_callback_duration (loop, 0.1);
 }
 
+/* Touches @bytes of the stack below the caller's frame, then returns. */
+static G_GNUC_NO_INLINE void
+use_stack (gsize bytes)
+{
+  volatile char *frame = g_alloca (bytes);
+
+  for (gsize i = 0; i < bytes; i += 512)
+    frame[i] = 1;
+  frame[bytes - 1] = 1;
+}
+
+static void
+deep_body (AioTask  *task,
+           gpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  use_stack (GPOINTER_TO_SIZE (user_data));
+  /* The depth is measured when the coroutine suspends. */
+  g_assert_true (aio_await (aio_sleep (0), &error));
+  g_assert_true (aio_await (aio_sleep (0), &error));
+}
+
+static void
+run_deep_task (gsize stack_size,
+               gsize use)
+{
+  g_autoptr(AioTask) task = AIO_TASK_HERE (aio_task_new (deep_body, GSIZE_TO_POINTER (use), NULL));
+  g_autoptr(GError) error = NULL;
+
+  aio_task_set_name (task, "deep");
+  aio_task_set_stack_size (task, stack_size);
+  g_assert_true (aio_test_run_future (AIO_FUTURE (task), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_stack_depth (void)
+{
+  AioLoop *loop = aio_loop_get_default ();
+
+  /* A quarter of the stack used: nothing to say. */
+  aio_loop_set_debug (loop, TRUE);
+  run_deep_task (256 * 1024, 64 * 1024);
+
+  /* 85% of it: reported once, with the task's name and origin, although
+   * the coroutine suspends twice. */
+  g_test_expect_message ("Aio", G_LOG_LEVEL_WARNING,
+                         "Task 'deep' has used * KiB of its 256 KiB stack (*%) (created at *test-loop-debug.c:*)*aio_task_set_stack_size*");
+  run_deep_task (256 * 1024, 218 * 1024);
+  g_test_assert_expected_messages ();
+
+  /* Off: the same depth passes unreported. */
+  aio_loop_set_debug (loop, FALSE);
+  run_deep_task (256 * 1024, 218 * 1024);
+}
+
+static void
+never_body (AioTask  *task,
+            gpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  aio_await (g_object_ref (user_data), &error);
+}
+
+static void
+test_abandoned_task (void)
+{
+  GMainContext *context = g_main_context_new ();
+  AioLoop *loop = aio_loop_get_for_context (context);
+  g_autoptr(AioFuture) never = aio_loop_create_future (loop);
+  g_autoptr(AioTask) task = NULL;
+
+  aio_loop_set_debug (loop, TRUE);
+  task = AIO_TASK_HERE (aio_task_new_full (loop, "orphan", 0, never_body, never, NULL));
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_assert_false (aio_future_done (AIO_FUTURE (task)));
+
+  g_test_expect_message ("Aio", G_LOG_LEVEL_WARNING,
+                         "Task 'orphan' was abandoned while pending: its loop's main context was destroyed (created at *test-loop-debug.c:*)");
+  g_main_context_unref (context);
+  g_test_assert_expected_messages ();
+  g_assert_true (aio_future_cancelled (AIO_FUTURE (task)));
+}
+
+static void
+failing_body (AioTask  *task,
+              gpointer  user_data)
+{
+  aio_task_return_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "boom"));
+}
+
+/* The report of an error nobody read says where the task was made. */
+static void
+test_unretrieved_names_origin (void)
+{
+  AioTask *task = AIO_TASK_HERE (aio_task_new_full (NULL, "careless", 0, failing_body, NULL, NULL));
+
+  g_assert_nonnull (strstr (aio_task_get_origin (task), "test-loop-debug.c:"));
+  while (!aio_future_done (AIO_FUTURE (task)))
+    g_main_context_iteration (NULL, TRUE);
+  g_test_expect_message ("Aio", G_LOG_LEVEL_WARNING,
+                         "Task 'careless' failed and nobody retrieved its error: boom (the task was created at *test-loop-debug.c:*)");
+  g_object_unref (task);
+  aio_test_drain (NULL);
+  g_test_assert_expected_messages ();
+
+  task = aio_task_new_full (NULL, "careless", 0, failing_body, NULL, NULL);
+  aio_task_set_origin (task, "fetcher.py:12");
+  g_assert_cmpstr (aio_task_get_origin (task), ==, "fetcher.py:12");
+  while (!aio_future_done (AIO_FUTURE (task)))
+    g_main_context_iteration (NULL, TRUE);
+  g_test_expect_message ("Aio", G_LOG_LEVEL_WARNING,
+                         "Task 'careless' failed and nobody retrieved its error: boom (the task was created at fetcher.py:12)");
+  g_object_unref (task);
+  aio_test_drain (NULL);
+  g_test_assert_expected_messages ();
+}
+
+static gpointer
+add_from_thread (gpointer data)
+{
+  GError *error = NULL;
+
+  g_assert_null (aio_task_group_create_task (data, failing_body, NULL, NULL, &error));
+  return error;
+}
+
+/* A loop-bound call from another thread fails as always; debug mode also
+ * logs it, since the caller may drop the error. */
+static void
+test_wrong_thread (void)
+{
+  AioLoop *loop = aio_loop_get_default ();
+  g_autoptr(AioTaskGroup) group = aio_task_group_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AioFuture) done = NULL;
+
+  aio_loop_set_debug (loop, TRUE);
+  g_test_expect_message ("Aio", G_LOG_LEVEL_WARNING,
+                         "aio_task_group_create_task used from the wrong thread: its loop * runs on another thread*");
+  error = g_thread_join (g_thread_new ("intruder", add_from_thread, group));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD);
+  g_clear_error (&error);
+
+  /* Off: the same error, no log. */
+  aio_loop_set_debug (loop, FALSE);
+  error = g_thread_join (g_thread_new ("intruder", add_from_thread, group));
+  g_assert_error (error, AIO_ERROR, AIO_ERROR_WRONG_THREAD);
+
+  done = aio_task_group_wait (group, NULL);
+  g_assert_true (aio_test_run_future (done, NULL));
+}
+
 /* AIO_DEBUG is read when a loop is made, so it is checked in a child. */
 static void
 test_environment (void)
@@ -128,5 +287,9 @@ main (int   argc,
   g_test_add_func ("/aio/loop/debug/slow-callback", test_slow_callback_reported);
   g_test_add_func ("/aio/loop/debug/slow-step", test_slow_step_names_the_task);
   g_test_add_func ("/aio/loop/debug/environment", test_environment);
+  g_test_add_func ("/aio/loop/debug/stack-depth", test_stack_depth);
+  g_test_add_func ("/aio/loop/debug/abandoned", test_abandoned_task);
+  g_test_add_func ("/aio/loop/debug/unretrieved-origin", test_unretrieved_names_origin);
+  g_test_add_func ("/aio/loop/debug/wrong-thread", test_wrong_thread);
   return g_test_run ();
 }

@@ -451,6 +451,29 @@ test('to_thread refuses JS functions with a clear error', () => {
     ok(error.message.includes('thread'));
 });
 
+test('call graphs and the task tree through the typelib', async () => {
+    const loop = Aio.Loop.get_default();
+    const never = loop.create_future();
+    const leaf = Aio.Task.fromAsync('js-leaf', async task => {
+        await task.guard(never);
+    });
+    const waiter = Aio.Task.fromAsync('js-waiter', async task => {
+        await task.guard(Aio.gather(leaf));
+    });
+    await Aio.sleep(0.02);
+    const graph = leaf.capture_call_graph();
+    ok(graph.get_future() === leaf);
+    const text = graph.to_string();
+    ok(text.startsWith("* Task 'js-leaf' (waiting "), text);
+    const tree = loop.format_tasks();
+    ok(tree.includes("Task 'js-waiter'"), tree);
+    ok(tree.includes("Task 'js-leaf'"), tree);
+    waiter.cancel(null);
+    leaf.cancel(null);
+    await rejects(waiter);
+    await rejects(leaf);
+});
+
 test('10k JS tasks mixed with 10k C tasks, in one gather', async () => {
     const n = 10000;
     let started = 0;

@@ -207,5 +207,10 @@ def create_task(coro, *, name=None, loop=None, context=None):
     # The closure form: no libffi trampoline per task (see futures).
     task = _Aio.Task.new_stackless_closure(loop, name, stepper.step)
     task.__dict__['_aio_coro'] = coro
+    if task.get_loop().get_debug():
+        # Debug reports and call graphs name the coroutine, as asyncio's
+        # debug mode names where a task was created.
+        code = coro.cr_code
+        task.set_origin(f'{code.co_qualname}() at {code.co_filename}:{code.co_firstlineno}')
     events.wake_glib()
     return task
