@@ -78,6 +78,7 @@ struct _AioLoop
   AioSignalWatch *signal_watches;   /* (owned) (nullable) */
 
   gint64         dispatch_start;     /* monotonic µs at which the current dispatch began */
+  guint          check_interval;     /* items run between two reads of the clock */
   gint64         dispatch_deadline;  /* monotonic µs at which a dispatch should yield */
 
   /* Debug mode (aio-loop-debug.c).  A whole word, not a bit beside the

@@ -260,6 +260,7 @@ loop_run_ready (AioLoop *loop,
 {
   gint64 start = g_get_monotonic_time ();
   guint n = 0;
+  guint next_check = loop->check_interval;
 
   loop->dispatch_start = start;
   loop->dispatch_deadline = start + DISPATCH_BUDGET_US;
@@ -291,10 +292,16 @@ loop_run_ready (AioLoop *loop,
           break;
         }
 
-      if (G_UNLIKELY (++n % CHECK_EVERY == 0))
+      if (G_UNLIKELY (++n == next_check))
         {
           gint64 now = g_get_monotonic_time ();
+          gint64 per_item = (now - start) / n;
 
+          /* The clock is read every CHECK_EVERY items while they are
+           * quick; items of hundreds of microseconds (a chunk hashed, a
+           * page parsed) get it read more often, so the budget holds. */
+          loop->check_interval = (guint) CLAMP (DISPATCH_BUDGET_US / 4 / MAX (per_item, 1), 1, CHECK_EVERY);
+          next_check = n + loop->check_interval;
           if (now - start >= DISPATCH_BUDGET_US)
             return loop->ring_count > 0;
           if (loop->n_timers > 0)
@@ -493,6 +500,7 @@ loop_new (GMainContext *context)
 
   loop->context = context;
   loop->owner = _aio_thread_id ();
+  loop->check_interval = CHECK_EVERY;
   _aio_loop_debug_init (loop);
 
   source = (AioLoopSource *) g_source_new (&loop_source_funcs, sizeof (AioLoopSource));

@@ -17,7 +17,7 @@ AIO_PACKAGES_BINDINGS=(valac python3-gi python3-pytest gjs
 AIO_PACKAGES_DOCS=(gi-docgen chromium)   # chromium: the docs-links test
 AIO_PACKAGES_CHECKS=(valgrind libc6-dbg clang libclang-rt-14-dev)
 # The HTTP example: its test fetches with curl and ab -k, and its libsoup client.
-AIO_PACKAGES_EXAMPLES=(curl apache2-utils libsoup-3.0-dev)
+AIO_PACKAGES_EXAMPLES=(curl apache2-utils libsoup-3.0-dev libgtk-4-dev imagemagick)
 # The aarch64 context switch, built with a cross compiler and run in qemu.
 # Building the vendored PyGObject 3.50 (tools/test --pygobject=vendor).
 AIO_PACKAGES_PYGOBJECT=(python3-dev libffi-dev libgirepository1.0-dev)

@@ -1366,6 +1366,57 @@ test_loop_budget_callbacks (void)
   aio_test_drain (NULL);
 }
 
+/* Slow callbacks: the clock is read often enough that a dispatch keeps
+ * to its budget, so a low-priority source runs every few milliseconds
+ * instead of once per 128 callbacks. */
+typedef struct
+{
+  AioLoop  *loop;
+  gint64    last_idle;
+  gint64    longest_gap;
+  guint     idles;
+  gboolean  stop;
+} SlowStorm;
+
+static void
+slow_storm_callback (gpointer user_data)
+{
+  SlowStorm *storm = user_data;
+
+  g_usleep (1000);
+  if (!storm->stop)
+    aio_handle_unref (aio_loop_call_soon (storm->loop, slow_storm_callback, storm, NULL));
+}
+
+static gboolean
+slow_storm_idle (gpointer user_data)
+{
+  SlowStorm *storm = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (storm->last_idle != 0)
+    storm->longest_gap = MAX (storm->longest_gap, now - storm->last_idle);
+  storm->last_idle = now;
+  if (++storm->idles < 20)
+    return G_SOURCE_CONTINUE;
+  storm->stop = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_loop_budget_slow_callbacks (void)
+{
+  SlowStorm storm = { aio_loop_get_default (), 0, 0, 0, FALSE };
+
+  g_idle_add_full (G_PRIORITY_LOW, slow_storm_idle, &storm, NULL);
+  aio_handle_unref (aio_loop_call_soon (storm.loop, slow_storm_callback, &storm, NULL));
+  aio_handle_unref (aio_loop_call_soon (storm.loop, slow_storm_callback, &storm, NULL));
+  aio_test_wait_for_flag (&storm.stop, 30);
+  /* Two budgets' worth of 1 ms callbacks, not 128 of them. */
+  g_assert_cmpint (storm.longest_gap, <, 40000);
+  aio_test_drain (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1404,6 +1455,7 @@ main (int   argc,
   aio_test_add_func ("/aio/loop/thread/cancel-soon", test_loop_call_soon_threadsafe_cancel);
   aio_test_add_func ("/aio/loop/budget/idle", test_loop_budget_idle);
   aio_test_add_func ("/aio/loop/budget/callbacks", test_loop_budget_callbacks);
+  aio_test_add_func ("/aio/loop/budget/slow-callbacks", test_loop_budget_slow_callbacks);
 
   return g_test_run ();
 }
