@@ -2,6 +2,7 @@
 #pragma once
 
 #include "aio-future-private.h"
+#include "aio-task-private.h"
 
 G_BEGIN_DECLS
 
@@ -18,9 +19,6 @@ typedef gboolean (*AioWaiterOwnerFunc) (AioWaiter   *waiter,
                                         AioFuture  **owner,
                                         const char **via);
 
-gboolean _aio_task_waiter_owner       (AioWaiter   *waiter,
-                                       AioFuture  **owner,
-                                       const char **via) G_GNUC_INTERNAL;
 gboolean _aio_gather_waiter_owner     (AioWaiter   *waiter,
                                        AioFuture  **owner,
                                        const char **via) G_GNUC_INTERNAL;

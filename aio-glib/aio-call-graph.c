@@ -42,6 +42,13 @@ struct _AioCallGraph
 
 G_DEFINE_BOXED_TYPE (AioCallGraph, aio_call_graph, aio_call_graph_ref, aio_call_graph_unref)
 
+/* The core's loops print their tasks on SIGUSR1 through this layer. */
+__attribute__((constructor)) static void
+register_task_printer (void)
+{
+  _aio_loop_debug_print_tasks = aio_loop_print_tasks;
+}
+
 /* Past this many combinators or tasks in a row, a chain is cut short: no
  * real program nests deeper, and a cycle cannot hang the walk.
  */

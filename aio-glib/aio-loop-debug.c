@@ -13,7 +13,6 @@
 
 #include <glib-unix.h>
 
-#include "aio-call-graph.h"
 #include "aio-handle-private.h"
 #include "aio-loop-private.h"
 #include "aio-task-private.h"
@@ -21,6 +20,7 @@
 #define DEFAULT_SLOW_CALLBACK_US (100 * 1000)
 
 gboolean _aio_loop_debug_used;
+AioLoopPrintTasksFunc _aio_loop_debug_print_tasks;
 
 enum
 {
@@ -64,7 +64,8 @@ print_tasks_on_sigusr1 (gpointer data)
   AioLoop *loop = data;
   g_autoptr(GError) error = NULL;
 
-  if (!aio_loop_print_tasks (loop, NULL, &error))
+  if (_aio_loop_debug_print_tasks != NULL &&
+      !_aio_loop_debug_print_tasks (loop, NULL, &error))
     g_warning ("Could not print the tasks of a loop: %s", error->message);
   return G_SOURCE_CONTINUE;
 }

@@ -98,6 +98,12 @@ struct _AioLoop
 /* Debug mode, aio-loop-debug.c.  TRUE once any loop has been in debug
  * mode: a task step reads this hot global before its loop's flag. */
 extern gboolean _aio_loop_debug_used G_GNUC_INTERNAL;
+/* aio_loop_print_tasks(), for the SIGUSR1 dump: the call graphs belong to
+ * the structured layer, above this one, which sets it when loaded. */
+typedef gboolean (*AioLoopPrintTasksFunc) (AioLoop       *loop,
+                                           GOutputStream *stream,
+                                           GError       **error);
+extern AioLoopPrintTasksFunc _aio_loop_debug_print_tasks G_GNUC_INTERNAL;
 void _aio_loop_debug_init     (AioLoop            *loop) G_GNUC_INTERNAL;
 /* Drops what debug mode holds, when the loop's context goes away. */
 void _aio_loop_debug_finalize (AioLoop            *loop) G_GNUC_INTERNAL;

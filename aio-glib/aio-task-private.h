@@ -62,6 +62,12 @@ void     _aio_task_abandon       (AioTask   *task) G_GNUC_INTERNAL;
 /* Like _aio_future_release(), for tasks. */
 void     _aio_task_release       (AioTask   *task) G_GNUC_INTERNAL;
 
+/* For call graphs (aio-call-graph.c): when @waiter is a task's await,
+ * the task, and "await". */
+gboolean _aio_task_waiter_owner  (AioWaiter   *waiter,
+                                  AioFuture  **owner,
+                                  const char **via) G_GNUC_INTERNAL;
+
 /* Where @task was created, for reports: a new string, or NULL. */
 char    *_aio_task_describe_origin (AioTask *task) G_GNUC_INTERNAL;
 

@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "aio-call-graph-private.h"
 #include "aio-error.h"
 #include "aio-task-private.h"
 

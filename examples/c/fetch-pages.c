@@ -135,8 +135,9 @@ fetch_all (AioTask  *task,
   for (guint i = 0; i < job->n_pages; i++)
     {
       fetches[i] = (Fetch) { job, &job->pages[i] };
-      /* The group holds the task until it is done. */
-      aio_task_group_create_task (group, fetch_body, &fetches[i], NULL, NULL);
+      /* The group holds the task until it is done.  Named after its URL,
+       * so AIO_DEBUG=sigusr1 shows which fetch waits on what. */
+      aio_task_group_create_task_full (group, job->pages[i].url, 0, fetch_body, &fetches[i], NULL, NULL);
     }
   /* A fetch that fails records its error and ends normally, so only the
    * timeout (cancelling the task running this) stops the group. */
@@ -180,7 +181,7 @@ main (int   argc,
     job.pages[i].url = argv[i + 1];
 
   {
-    g_autoptr(AioTask) task = aio_task_new (fetch_all, &job, NULL);
+    g_autoptr(AioTask) task = aio_task_new_full (NULL, "fetch-all", 0, fetch_all, &job, NULL);
     g_autoptr(AioFuture) bounded = aio_wait_for (g_object_ref (AIO_FUTURE (task)), timeout);
 
     aio_loop_run_until_complete (aio_loop_get_default (), bounded, NULL);

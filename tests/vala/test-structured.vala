@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /* Vala async methods as Aio tasks in task groups, cancellation both ways,
- * gather and wait_for, and the files, subprocess and thread API through
- * `yield future.wait_async ()`.
+ * gather and wait_for, the files, subprocess and thread API through
+ * `yield future.wait_async ()`, and call graphs.
  */
 
 /* Set when an async test body has finished: Vala 0.56 has no async
@@ -431,6 +431,50 @@ test_to_thread ()
   done.wait ();
 }
 
+async void
+body_test_call_graph (Done done)
+{
+  try
+    {
+      var slow = new DoubleTask ("vala-slow", 1, 3600);
+      var futures = new GenericArray<Aio.Future> ();
+      futures.add (slow.task);
+      var waiter = Aio.gather_array (futures, false);
+
+      yield Aio.sleep (0.02).wait_async (null);
+      var graph = slow.task.capture_call_graph ();
+      assert_true (graph.get_future () == slow.task);
+      assert_true (graph.get_awaiting () != null);
+      assert_true (graph.get_waiting_time () >= 0);
+      assert_true (graph.to_string ().has_prefix ("* Task 'vala-slow' (waiting "));
+      var tree = Aio.Loop.get_default ().format_tasks ();
+      assert_true ("Task 'vala-slow' (waiting " in tree);
+
+      waiter.cancel (null);
+      try
+        {
+          yield waiter.wait_async (null);
+        }
+      catch (IOError.CANCELLED e)
+        {
+        }
+      assert_true (slow.saw_cancel);
+    }
+  catch (GLib.Error e)
+    {
+      error ("the test body failed: %s", e.message);
+    }
+  done.done = true;
+}
+
+void
+test_call_graph ()
+{
+  var done = new Done ();
+  body_test_call_graph.begin (done);
+  done.wait ();
+}
+
 int
 main (string[] args)
 {
@@ -442,5 +486,6 @@ main (string[] args)
   Test.add_func ("/aio/vala/files", test_files);
   Test.add_func ("/aio/vala/processes", test_subprocess);
   Test.add_func ("/aio/vala/to-thread", test_to_thread);
+  Test.add_func ("/aio/vala/call-graph", test_call_graph);
   return Test.run ();
 }
