@@ -35,10 +35,11 @@ gboolean _aio_task_group_waiter_owner (AioWaiter   *waiter,
                                        AioFuture  **owner,
                                        const char **via) G_GNUC_INTERNAL;
 
-/* What a pending future returned by a combinator is, from its cancel
- * hook: "shield", "wait", "wait_for", "task group", or NULL when @future
- * is none of the module's.
+/* What a pending future returned by a combinator is, from its type or
+ * its cancel hook: "gather", "shield", "wait", "wait_for", "task group",
+ * or NULL when @future is none of the module's.
  */
+const char *_aio_gather_future_kind     (AioFuture *future) G_GNUC_INTERNAL;
 const char *_aio_shield_future_kind     (AioFuture *future) G_GNUC_INTERNAL;
 const char *_aio_wait_future_kind       (AioFuture *future) G_GNUC_INTERNAL;
 const char *_aio_task_group_future_kind (AioFuture *future) G_GNUC_INTERNAL;

@@ -159,9 +159,8 @@ combinator_kind (AioFuture *future)
 {
   const char *kind;
 
-  if (strcmp (G_OBJECT_TYPE_NAME (future), "AioGatherFuture") == 0)
-    return "gather";
-  if ((kind = _aio_shield_future_kind (future)) != NULL ||
+  if ((kind = _aio_gather_future_kind (future)) != NULL ||
+      (kind = _aio_shield_future_kind (future)) != NULL ||
       (kind = _aio_wait_future_kind (future)) != NULL ||
       (kind = _aio_task_group_future_kind (future)) != NULL)
     return kind;

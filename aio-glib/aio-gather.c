@@ -196,6 +196,12 @@ slot_wakeup (AioWaiter *waiter,
   slot_ready (waiter);
 }
 
+const char *
+_aio_gather_future_kind (AioFuture *future)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (future, aio_gather_future_get_type ()) ? "gather" : NULL;
+}
+
 gboolean
 _aio_gather_waiter_owner (AioWaiter   *waiter,
                           AioFuture  **owner,

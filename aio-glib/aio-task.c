@@ -121,6 +121,15 @@ clear_task_fields (AioTask *self)
   self->stack_size = 0;
 }
 
+/* " (created at ...)" for a report about @task, or "". */
+static char *
+origin_in_parentheses (AioTask *task)
+{
+  g_autofree char *origin = _aio_task_describe_origin (task);
+
+  return origin != NULL ? g_strdup_printf (" (%s)", origin) : g_strdup ("");
+}
+
 static void
 aio_task_finalize (GObject *object)
 {
@@ -128,10 +137,9 @@ aio_task_finalize (GObject *object)
 
   if (!_aio_future_is_done (AIO_FUTURE (self)) && self->started)
     {
-      g_autofree char *origin = _aio_task_describe_origin (self);
+      g_autofree char *origin = origin_in_parentheses (self);
 
-      g_warning ("Task '%s' was destroyed but it is pending%s%s%s", aio_task_get_name (self),
-                 origin != NULL ? " (" : "", origin != NULL ? origin : "", origin != NULL ? ")" : "");
+      g_warning ("Task '%s' was destroyed but it is pending%s", aio_task_get_name (self), origin);
     }
   clear_task_fields (self);
 
@@ -372,27 +380,6 @@ task_schedule_start (AioTask *task)
     _aio_loop_post_threadsafe (task->loop, &start_on_loop_ops, g_object_ref (task));
 }
 
-/**
- * aio_task_new_full: (skip)
- * @loop: (nullable): the loop to run on; %NULL for the running loop or,
- *   outside one, the thread-default loop
- * @name: (nullable): a name for the task, or %NULL for `Task-<n>`
- * @stack_size: bytes of stack for the body, or 0 for the default (128 KiB,
- *   or the `AIO_STACK_SIZE` environment variable)
- * @func: the body
- * @user_data: data for @func
- * @destroy: (nullable): frees @user_data when the body has returned
- *
- * Creates a task running @func as a C coroutine on its own stack, and
- * schedules it to start on the next turn of @loop.
- *
- * The stack is taken from a pool; a stack overflow is caught by a guard
- * region and reported with the task's name before the process aborts.
- *
- * Returns: (transfer full): the new task
- *
- * Since: 1.0
- */
 /* @creator: a return address in the function that asked for the task,
  * which debug mode's reports name. */
 static AioTask *
@@ -423,6 +410,27 @@ coroutine_task_new (AioLoop        *loop,
   return task;
 }
 
+/**
+ * aio_task_new_full: (skip)
+ * @loop: (nullable): the loop to run on; %NULL for the running loop or,
+ *   outside one, the thread-default loop
+ * @name: (nullable): a name for the task, or %NULL for `Task-<n>`
+ * @stack_size: bytes of stack for the body, or 0 for the default (128 KiB,
+ *   or the `AIO_STACK_SIZE` environment variable)
+ * @func: the body
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when the body has returned
+ *
+ * Creates a task running @func as a C coroutine on its own stack, and
+ * schedules it to start on the next turn of @loop.
+ *
+ * The stack is taken from a pool; a stack overflow is caught by a guard
+ * region and reported with the task's name before the process aborts.
+ *
+ * Returns: (transfer full): the new task
+ *
+ * Since: 1.0
+ */
 AioTask *
 aio_task_new_full (AioLoop        *loop,
                    const char     *name,
@@ -691,11 +699,10 @@ _aio_task_abandon (AioTask *task)
 
   if (task->loop->debug)
     {
-      g_autofree char *origin = _aio_task_describe_origin (task);
+      g_autofree char *origin = origin_in_parentheses (task);
 
-      g_warning ("Task '%s' was abandoned while pending: its loop's main context was destroyed%s%s%s",
-                 aio_task_get_name (task), origin != NULL ? " (" : "",
-                 origin != NULL ? origin : "", origin != NULL ? ")" : "");
+      g_warning ("Task '%s' was abandoned while pending: its loop's main context was destroyed%s",
+                 aio_task_get_name (task), origin);
     }
 
   /* Both bodies own what they await: a stackless one through the task, a
@@ -873,12 +880,11 @@ check_stack_depth (AioTask *task)
   if (depth <= size / 4 * 3)
     return;
   task->stack_measured = FALSE;
-  origin = _aio_task_describe_origin (task);
+  origin = origin_in_parentheses (task);
   g_warning ("Task '%s' has used %" G_GSIZE_FORMAT " KiB of its %" G_GSIZE_FORMAT
-             " KiB stack (%" G_GSIZE_FORMAT "%%)%s%s%s: give it more with "
+             " KiB stack (%" G_GSIZE_FORMAT "%%)%s: give it more with "
              "aio_task_set_stack_size() or AIO_STACK_SIZE",
-             aio_task_get_name (task), depth / 1024, size / 1024, depth * 100 / size,
-             origin != NULL ? " (" : "", origin != NULL ? origin : "", origin != NULL ? ")" : "");
+             aio_task_get_name (task), depth / 1024, size / 1024, depth * 100 / size, origin);
 }
 
 gboolean
