@@ -421,7 +421,7 @@ value_dropped (AioFuture  *future,
   AioFuturePrivate *priv = _aio_future_priv (future);
 
   if (priv->error != NULL || priv->value.g_type == G_TYPE_INVALID ||
-      self->state != GEN_SUSPENDED || G_IS_VALUE (&self->stash))
+      self->state != GEN_SUSPENDED || self->stash.g_type != G_TYPE_INVALID)
     return FALSE;
   self->stash = priv->value;
   memset (&priv->value, 0, sizeof priv->value);
@@ -475,7 +475,7 @@ aio_async_generator_anext (AioAsyncGenerator *self)
                              "The async generator is exhausted"));
     }
 
-  if (G_UNLIKELY (G_IS_VALUE (&self->stash)))
+  if (G_UNLIKELY (self->stash.g_type != G_TYPE_INVALID))
     {
       GValue value = self->stash;
       AioFuture *future;

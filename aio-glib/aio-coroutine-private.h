@@ -21,11 +21,24 @@ AioCoroutine *_aio_coroutine_new      (gsize                 stack_size,
                                        gboolean              measure_stack,
                                        GError              **error) G_GNUC_INTERNAL;
 
-/* Runs @co until it suspends or its function returns. */
-void          _aio_coroutine_resume   (AioCoroutine         *co) G_GNUC_INTERNAL;
+/* Runs @co until it suspends or its function returns.  Returns the
+ * coroutine that came back: @co, or one that @co handed over to with
+ * _aio_coroutine_transfer() (or that one to another, and so on).
+ */
+AioCoroutine *_aio_coroutine_resume   (AioCoroutine         *co) G_GNUC_INTERNAL;
 
 /* Suspends the running coroutine; returns when it is resumed. */
 void          _aio_coroutine_suspend  (void) G_GNUC_INTERNAL;
+
+/* Suspends the running coroutine and continues @to, a suspended one, in
+ * its place: @to takes over its resumer, so when @to suspends or returns,
+ * the _aio_coroutine_resume() that ran the caller returns @to.  Returns
+ * when the caller is resumed.
+ */
+void          _aio_coroutine_transfer (AioCoroutine         *to) G_GNUC_INTERNAL;
+
+/* The data @co was created with. */
+gpointer      _aio_coroutine_get_data (AioCoroutine         *co) G_GNUC_INTERNAL;
 
 /* The coroutine running on this thread, or NULL on a thread's own stack. */
 AioCoroutine *_aio_coroutine_self     (void) G_GNUC_INTERNAL;

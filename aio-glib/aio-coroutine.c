@@ -24,6 +24,7 @@ struct _AioCoroutine
   void                 *fake_stack;       /* ASan's fake stack of the suspended side */
   const void           *resumer_bottom;   /* the resumer's stack, learnt on entry */
   gsize                 resumer_size;
+  gboolean              handed_over;      /* entered from another coroutine, which set the above */
 #endif
 };
 
@@ -44,14 +45,36 @@ check_stack_pointer (AioCoroutine *co)
     _aio_stack_overflow (co->stack, co->data, co->describe);
 }
 
+/* ASan learns where the resumer's stack is from the switch into a
+ * coroutine, unless the switch came from another coroutine handing over
+ * its resumer (_aio_coroutine_transfer()), which says so itself.
+ */
+static inline void
+asan_switched_in (AioCoroutine *co)
+{
+#ifdef AIO_ASAN
+  const void *bottom = NULL;
+  gsize size = 0;
+
+  __sanitizer_finish_switch_fiber (co->fake_stack, &bottom, &size);
+  if (co->handed_over)
+    co->handed_over = FALSE;
+  else
+    {
+      co->resumer_bottom = bottom;
+      co->resumer_size = size;
+    }
+#else
+  (void) co;
+#endif
+}
+
 static void
 coroutine_main (void *arg)
 {
   AioCoroutine *co = arg;
 
-#ifdef AIO_ASAN
-  __sanitizer_finish_switch_fiber (NULL, &co->resumer_bottom, &co->resumer_size);
-#endif
+  asan_switched_in (co);
 
   co->func (co->data);
   co->finished = TRUE;
@@ -60,7 +83,6 @@ coroutine_main (void *arg)
 #ifdef AIO_ASAN
   __sanitizer_start_switch_fiber (NULL, co->resumer_bottom, co->resumer_size);
 #endif
-  _aio_ts.current_co = co->outer;
   _aio_switch (&co->context, co->resumer);
   g_assert_not_reached ();
 }
@@ -97,6 +119,7 @@ _aio_coroutine_new (gsize                 stack_size,
   co->fake_stack = NULL;
   co->resumer_bottom = NULL;
   co->resumer_size = 0;
+  co->handed_over = FALSE;
 #endif
   _aio_switch_prepare (&co->context, stack->lo,
                        (gsize) ((uintptr_t) co - (uintptr_t) stack->lo),
@@ -104,9 +127,11 @@ _aio_coroutine_new (gsize                 stack_size,
   return co;
 }
 
-void
+AioCoroutine *
 _aio_coroutine_resume (AioCoroutine *co)
 {
+  AioCoroutine *back;
+
   AioSwitchContext here;
 
   g_assert (!co->finished);
@@ -127,7 +152,10 @@ _aio_coroutine_resume (AioCoroutine *co)
   _aio_switch (&here, &co->context);
 #endif
 
-  _aio_ts.current_co = co->outer;
+  /* @co, or a coroutine it handed over to. */
+  back = _aio_ts.current_co;
+  _aio_ts.current_co = back->outer;
+  return back;
 }
 
 void
@@ -140,11 +168,36 @@ _aio_coroutine_suspend (void)
 
 #ifdef AIO_ASAN
   __sanitizer_start_switch_fiber (&co->fake_stack, co->resumer_bottom, co->resumer_size);
-  _aio_switch (&co->context, co->resumer);
-  __sanitizer_finish_switch_fiber (co->fake_stack, &co->resumer_bottom, &co->resumer_size);
-#else
-  _aio_switch (&co->context, co->resumer);
 #endif
+  _aio_switch (&co->context, co->resumer);
+  asan_switched_in (co);
+}
+
+void
+_aio_coroutine_transfer (AioCoroutine *to)
+{
+  AioCoroutine *co = _aio_ts.current_co;
+
+  g_assert (co != NULL && to != co && !to->finished);
+  check_stack_pointer (co);
+
+  to->resumer = co->resumer;
+  to->outer = co->outer;
+  _aio_ts.current_co = to;
+#ifdef AIO_ASAN
+  to->resumer_bottom = co->resumer_bottom;
+  to->resumer_size = co->resumer_size;
+  to->handed_over = TRUE;
+  __sanitizer_start_switch_fiber (&co->fake_stack, to->stack->lo, to->stack->size);
+#endif
+  _aio_switch (&co->context, &to->context);
+  asan_switched_in (co);
+}
+
+gpointer
+_aio_coroutine_get_data (AioCoroutine *co)
+{
+  return co->data;
 }
 
 AioCoroutine *

@@ -79,6 +79,8 @@ struct _AioLoop
 
   gint64         dispatch_start;     /* monotonic µs at which the current dispatch began */
   guint          check_interval;     /* items run between two reads of the clock */
+  guint          handoffs;           /* tasks the running item switched to directly */
+  guint64        handoffs_total;     /* all of them, for tests */
   gint64         dispatch_deadline;  /* monotonic µs at which a dispatch should yield */
 
   /* Debug mode (aio-loop-debug.c).  A whole word, not a bit beside the

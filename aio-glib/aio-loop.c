@@ -264,6 +264,7 @@ loop_run_ready (AioLoop *loop,
 
   loop->dispatch_start = start;
   loop->dispatch_deadline = start + DISPATCH_BUDGET_US;
+  loop->handoffs = 0;
   if (g_atomic_int_get (&loop->ts_pending))
     drain_threadsafe (loop);
   if (io_ready)
@@ -292,7 +293,11 @@ loop_run_ready (AioLoop *loop,
           break;
         }
 
-      if (G_UNLIKELY (++n == next_check))
+      /* A task that handed over straight to the next one ran that one's
+       * item too (see _aio_task_wait()): both count against the budget. */
+      n += 1 + loop->handoffs;
+      loop->handoffs = 0;
+      if (G_UNLIKELY (n >= next_check))
         {
           gint64 now = g_get_monotonic_time ();
           gint64 per_item = (now - start) / n;

@@ -41,7 +41,20 @@ typedef struct
  */
 void _aio_pools_grew (AioLoop *loop) G_GNUC_INTERNAL;
 
-extern _Thread_local AioThreadState _aio_ts G_GNUC_INTERNAL;
+/* Initial-exec: read straight off the thread pointer, where the default
+ * model for a shared library calls into the dynamic linker on every
+ * access (5-8% of a coroutine hop).  The block is small enough for the
+ * static TLS space glibc keeps for libraries loaded later with dlopen(),
+ * as a language binding loads this one.
+ */
+#ifdef __SANITIZE_ADDRESS__
+/* GCC 12's UBSan null check of such an address tests stale flags. */
+# define AIO_TLS_INITIAL_EXEC
+#else
+# define AIO_TLS_INITIAL_EXEC __attribute__ ((tls_model ("initial-exec")))
+#endif
+
+extern _Thread_local AioThreadState _aio_ts G_GNUC_INTERNAL AIO_TLS_INITIAL_EXEC;
 
 /* A unique id for the calling thread, compared with a loop's owner. */
 static inline gpointer

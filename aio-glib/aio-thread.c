@@ -7,4 +7,4 @@
  * the coroutines, the stacks and the recycling pools all read it, so it
  * belongs to none of them.
  */
-_Thread_local AioThreadState _aio_ts;
+_Thread_local AioThreadState _aio_ts AIO_TLS_INITIAL_EXEC;
