@@ -39,6 +39,8 @@
 #define THREAD_CACHE_MAX     64
 #define GLOBAL_WARM_MAX      256
 #define ALTSTACK_SIZE        (64 * 1024)
+#define RESERVE_LOW          128
+#define RESERVE_HIGH         512
 
 typedef struct
 {
@@ -52,7 +54,12 @@ static SizeClass      classes[16];     /* guarded by pool_lock */
 static guint          n_classes;       /* guarded by pool_lock */
 static guint8        *arena_pos;       /* guarded by pool_lock */
 static guint8        *arena_end;       /* guarded by pool_lock */
-static guint          mprotect_budget = MPROTECT_BUDGET;  /* guarded by pool_lock */
+static gint           mprotect_budget = MPROTECT_BUDGET;  /* (atomic) */
+static AioStack      *reserve;         /* guarded by pool_lock: prepared default-size stacks */
+static guint          n_reserve;       /* guarded by pool_lock */
+static GCond          reserve_cond;    /* n_reserve fell below RESERVE_LOW */
+static gboolean       preparer_started;  /* guarded by pool_lock */
+static gboolean       preparer_enabled;  /* decided once, in init_sizes() */
 static AioStackGuard  guard_mode;      /* decided once, guarded by pool_lock */
 static gboolean       guard_decided;   /* guarded by pool_lock */
 static gsize          page_size;
@@ -89,6 +96,7 @@ init_sizes (void)
 #if HAVE_VALGRIND
       on_valgrind = RUNNING_ON_VALGRIND != 0;
 #endif
+      preparer_enabled = !on_valgrind && g_strcmp0 (g_getenv ("AIO_STACK_PREPARE"), "0") != 0;
       if (env != NULL && *env != '\0')
         {
           char *end = NULL;
@@ -190,7 +198,9 @@ valgrind_reclaim (AioStack *stack)
 #endif
 }
 
-/* Carves a new stack out of the arena; called with pool_lock held. */
+/* Carves a new stack out of the arena, without its guard yet (see
+ * install_guard()); called with pool_lock held.
+ */
 static AioStack *
 carve_stack (gsize    size,
              GError **error)
@@ -236,18 +246,91 @@ carve_stack (gsize    size,
   stack->lo = base + GUARD_SIZE;
   stack->size = size;
   stack->guard = AIO_STACK_GUARD_NONE;
-
-  if (guard_mode == AIO_STACK_GUARD_MADVISE &&
-      madvise (base, GUARD_SIZE, MADV_GUARD_INSTALL) == 0)
-    stack->guard = AIO_STACK_GUARD_MADVISE;
-  else if (guard_mode != AIO_STACK_GUARD_NONE && mprotect_budget > 0 &&
-           mprotect (base, GUARD_SIZE, PROT_NONE) == 0)
-    {
-      stack->guard = AIO_STACK_GUARD_MPROTECT;
-      mprotect_budget--;
-    }
-
   return stack;
+}
+
+/* A system call, so it runs without pool_lock held. */
+static void
+install_guard (AioStack *stack)
+{
+  if (guard_mode == AIO_STACK_GUARD_MADVISE &&
+      madvise (stack->guard_lo, GUARD_SIZE, MADV_GUARD_INSTALL) == 0)
+    stack->guard = AIO_STACK_GUARD_MADVISE;
+  else if (guard_mode != AIO_STACK_GUARD_NONE &&
+           (gint) g_atomic_int_add (&mprotect_budget, -1) > 0 &&
+           mprotect (stack->guard_lo, GUARD_SIZE, PROT_NONE) == 0)
+    stack->guard = AIO_STACK_GUARD_MPROTECT;
+}
+
+/* The preparer: a fresh stack costs a guard (a system call) and a page
+ * fault for its first frames, several microseconds together, most of
+ * what starting a coroutine on a new slot costs.  A helper thread does
+ * both ahead of time for a reserve of default-size stacks, refilled once
+ * it runs low, so a burst of new coroutines mostly takes prepared slots
+ * and the rest of it shares the work with that thread.  Not under
+ * valgrind, where idle stacks must stay untouched.
+ */
+
+static void
+prepare_stack (AioStack *stack)
+{
+  volatile guint8 *top = stack->lo + stack->size - 64;
+
+  install_guard (stack);
+  *top = 0;
+  stack->dirty = TRUE;
+}
+
+static gpointer
+preparer_main (gpointer data)
+{
+  g_mutex_lock (&pool_lock);
+  for (;;)
+    {
+      while (n_reserve >= RESERVE_LOW)
+        g_cond_wait (&reserve_cond, &pool_lock);
+      while (n_reserve < RESERVE_HIGH)
+        {
+          AioStack *stack = carve_stack (default_size, NULL);
+
+          if (stack == NULL)
+            break;
+          g_mutex_unlock (&pool_lock);
+          prepare_stack (stack);
+          g_mutex_lock (&pool_lock);
+          stack->next = reserve;
+          reserve = stack;
+          n_reserve++;
+        }
+      if (n_reserve < RESERVE_LOW)
+        {
+          /* Out of address space: leave it to the callers, which report it. */
+          g_mutex_unlock (&pool_lock);
+          return NULL;
+        }
+    }
+  return NULL;
+}
+
+/* Called with pool_lock held, when the reserve runs low. */
+static void
+wake_preparer (void)
+{
+  if (!preparer_enabled)
+    return;
+  if (!preparer_started)
+    {
+      GThread *thread;
+
+      preparer_started = TRUE;
+      thread = g_thread_try_new ("aio-stacks", preparer_main, NULL, NULL);
+      if (thread == NULL)
+        preparer_enabled = FALSE;
+      else
+        g_thread_unref (thread);
+      return;
+    }
+  g_cond_signal (&reserve_cond);
 }
 
 AioStack *
@@ -257,6 +340,7 @@ _aio_stack_acquire (gsize    size,
   ThreadStacks *ts = &thread_stacks;
   AioStack *stack = NULL;
   SizeClass *klass;
+  gboolean fresh = FALSE;
 
   size = _aio_stack_round_size (size);
 
@@ -280,12 +364,28 @@ _aio_stack_acquire (gsize    size,
         klass->n_warm--;
       stack->next = NULL;
     }
+  else if (size == default_size && reserve != NULL)
+    {
+      stack = reserve;
+      reserve = stack->next;
+      stack->next = NULL;
+      if (--n_reserve == RESERVE_LOW - 1)
+        wake_preparer ();
+    }
   else
-    stack = carve_stack (size, error);
+    {
+      fresh = TRUE;
+      stack = carve_stack (size, error);
+      if (stack != NULL && size == default_size)
+        wake_preparer ();
+    }
   g_mutex_unlock (&pool_lock);
 
-  if (stack != NULL)
-    valgrind_lend (stack);
+  if (stack == NULL)
+    return NULL;
+  if (fresh)
+    install_guard (stack);
+  valgrind_lend (stack);
   return stack;
 }
 
