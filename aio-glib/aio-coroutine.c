@@ -130,9 +130,8 @@ _aio_coroutine_new (gsize                 stack_size,
 AioCoroutine *
 _aio_coroutine_resume (AioCoroutine *co)
 {
-  AioCoroutine *back;
-
   AioSwitchContext here;
+  AioCoroutine *back;
 
   g_assert (!co->finished);
 

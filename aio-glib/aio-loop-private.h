@@ -150,6 +150,19 @@ _aio_loop_push_ready (AioLoop           *loop,
   loop->ring_count++;
 }
 
+/* Takes the oldest item off the ready ring, which must not be empty.
+ * Owner thread only.
+ */
+static inline AioReadyItem
+_aio_loop_pop_ready (AioLoop *loop)
+{
+  AioReadyItem item = loop->ring[loop->ring_head];
+
+  loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
+  loop->ring_count--;
+  return item;
+}
+
 /* Runs @ops->run (@data) on @loop's thread: appended to the ready ring
  * when called there, handed over through the thread-safe queue otherwise.
  */

@@ -274,10 +274,8 @@ loop_run_ready (AioLoop *loop,
 
   while (loop->ring_count > 0)
     {
-      AioReadyItem item = loop->ring[loop->ring_head];
+      AioReadyItem item = _aio_loop_pop_ready (loop);
 
-      loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
-      loop->ring_count--;
       if (G_UNLIKELY (loop->debug))
         _aio_loop_run_item_timed (loop, &item);
       else
@@ -462,10 +460,8 @@ loop_source_finalize (GSource *source)
       drain_threadsafe (loop);
       while (loop->ring_count > 0)
         {
-          AioReadyItem item = loop->ring[loop->ring_head];
+          AioReadyItem item = _aio_loop_pop_ready (loop);
 
-          loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
-          loop->ring_count--;
           _aio_ready_item_drop (&item);
         }
       if (!_aio_list_is_empty (&loop->tasks))

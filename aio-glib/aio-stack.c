@@ -257,7 +257,7 @@ install_guard (AioStack *stack)
       madvise (stack->guard_lo, GUARD_SIZE, MADV_GUARD_INSTALL) == 0)
     stack->guard = AIO_STACK_GUARD_MADVISE;
   else if (guard_mode != AIO_STACK_GUARD_NONE &&
-           (gint) g_atomic_int_add (&mprotect_budget, -1) > 0 &&
+           g_atomic_int_add (&mprotect_budget, -1) > 0 &&
            mprotect (stack->guard_lo, GUARD_SIZE, PROT_NONE) == 0)
     stack->guard = AIO_STACK_GUARD_MPROTECT;
 }

@@ -885,8 +885,7 @@ try_hand_over (AioTask *task)
   if (next->co == NULL || next->stepping || _aio_future_is_done (AIO_FUTURE (next)))
     return FALSE;
 
-  loop->ring_head = (loop->ring_head + 1) & loop->ring_mask;
-  loop->ring_count--;
+  _aio_loop_pop_ready (loop);
   loop->handoffs++;
   loop->handoffs_total++;
 
