@@ -69,6 +69,22 @@ count_threads (void)
   return n;
 }
 
+/* The count once the joined threads have left /proc: pthread_join()
+ * returns when the kernel clears the thread's id, a moment before the
+ * exiting thread is unlisted, so a count read right after a join can
+ * still see it.  Waits up to two seconds for @expected.
+ */
+static guint
+settled_threads (guint expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  guint n;
+
+  while ((n = count_threads ()) != expected && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  return n;
+}
+
 /* Echoes lines, noting which loop serves. */
 static void
 echo_lines (AioStreamReader *reader,
@@ -180,14 +196,14 @@ test_echo (void)
 {
   g_autoptr(AioTask) warm_up = aio_test_run_task (echo_body, NULL);
   guint fds = aio_test_count_fds ();
-  guint threads = count_threads ();
+  guint threads = settled_threads (0);
   g_autoptr(AioTask) task = aio_test_run_task (echo_body, NULL);
 
   g_assert_null (aio_future_dup_error (AIO_FUTURE (task)));
   g_clear_object (&task);
   aio_test_drain (NULL);
   g_assert_cmpuint (aio_test_count_fds (), ==, fds);
-  g_assert_cmpuint (count_threads (), ==, threads);
+  g_assert_cmpuint (settled_threads (threads), ==, threads);
   g_assert_cmpuint (threads, ==, 0);
 }
 
@@ -255,11 +271,11 @@ abort_body (AioTask  *task,
 static void
 test_abort_clients (void)
 {
-  guint threads = count_threads ();
+  guint threads = settled_threads (0);
   g_autoptr(AioTask) task = aio_test_run_task (abort_body, NULL);
 
   g_assert_null (aio_future_dup_error (AIO_FUTURE (task)));
-  g_assert_cmpuint (count_threads (), ==, threads);
+  g_assert_cmpuint (settled_threads (threads), ==, threads);
 }
 
 /* A port held without SO_REUSEPORT: the start fails with GIO's error, and
@@ -272,7 +288,7 @@ in_use_body (AioTask  *task,
   Shared shared;
   g_autoptr(AioServer) plain = NULL;
   g_autoptr(AioThreadedServer) server = NULL;
-  guint threads = count_threads ();
+  guint threads = settled_threads (0);
   GError *error = NULL;
 
   shared_init (&shared);
@@ -282,7 +298,7 @@ in_use_body (AioTask  *task,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
   g_assert_null (server);
   g_clear_error (&error);
-  g_assert_cmpuint (count_threads (), ==, threads);
+  g_assert_cmpuint (settled_threads (threads), ==, threads);
   g_assert_cmpint (g_atomic_int_get (&shared.destroyed), ==, 1);
 
   /* An unknown host: the resolver's error. */
@@ -294,7 +310,7 @@ in_use_body (AioTask  *task,
   g_assert_true (error->domain == G_RESOLVER_ERROR || error->domain == G_IO_ERROR);
   g_assert_null (server);
   g_clear_error (&error);
-  g_assert_cmpuint (count_threads (), ==, threads);
+  g_assert_cmpuint (settled_threads (threads), ==, threads);
   g_assert_cmpint (g_atomic_int_get (&shared.destroyed), ==, 1);
 
   aio_server_close (plain);
@@ -317,7 +333,7 @@ static void
 cancel_body (AioTask  *task,
              gpointer  data)
 {
-  guint threads = count_threads ();
+  guint threads = settled_threads (0);
   guint delay;
 
   for (delay = 0; delay < 3; delay++)
@@ -347,7 +363,7 @@ cancel_body (AioTask  *task,
           g_clear_error (&error);
         }
       g_clear_object (&starting);
-      g_assert_cmpuint (count_threads (), ==, threads);
+      g_assert_cmpuint (settled_threads (threads), ==, threads);
       g_assert_cmpint (g_atomic_int_get (&shared.destroyed), ==, 1);
       shared_clear (&shared);
     }
@@ -387,7 +403,7 @@ one_thread_body (AioTask  *task,
   g_assert_null (intruder);
   g_clear_error (&error);
   close_and_wait (server);
-  g_assert_cmpuint (count_threads (), ==, 0);
+  g_assert_cmpuint (settled_threads (0), ==, 0);
   g_clear_object (&server);
   shared_clear (&shared);
 }
