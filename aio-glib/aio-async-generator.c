@@ -111,7 +111,8 @@ struct _AioAsyncGenerator
   AioTask                   *producer;         /* (owned) (nullable) the running body */
   AioWaiter                  producer_waiter;  /* linked into producer while it runs */
   AioFuture                 *next;             /* (owned) (nullable) the pending anext() */
-  AioFuture                 *resume;           /* (owned) (nullable) awaited at a yield */
+  AioFuture                 *resume;           /* (owned) (nullable) awaited at a yield_value() */
+  GError                    *resume_error;     /* (owned) (nullable) for a body parked at a yield */
   AioFuture                 *closing;          /* (owned) (nullable) the pending aclose() */
   GValue                     stash;            /* a value whose consumer gave up before resuming */
   GError                    *pending_error;    /* (owned) (nullable) for the next anext() */
@@ -169,18 +170,43 @@ closed_error_new (void)
   return _aio_cancelled_error_new ("The async generator was closed");
 }
 
+/* Lets the body go on from the yield it waits at, or makes that yield
+ * fail with @error (owned).  A C coroutine body waits parked, with no
+ * future (see yield_and_wait()); a stackless one awaits self->resume.
+ */
+static void
+resume_body (AioAsyncGenerator *self,
+             GError            *error)
+{
+  AioFuture *resume = g_steal_pointer (&self->resume);
+
+  if (resume == NULL)
+    {
+      g_clear_error (&self->resume_error);
+      self->resume_error = error;
+      /* Not parked yet when the last reference went at the yield itself:
+       * the yield sees the error before it parks. */
+      if (self->producer->parked)
+        _aio_task_unpark (self->producer);
+      return;
+    }
+  if (error == NULL)
+    _aio_sync_future_set_boolean (resume, TRUE);
+  else if (!_aio_future_is_done (resume))
+    _aio_sync_future_fail (resume, error);
+  else
+    g_error_free (error);
+  _aio_release (resume);
+}
+
 /* Ends the yield the body waits at with cancellation. */
 static void
 close_suspended (AioAsyncGenerator *self)
 {
-  AioFuture *resume = g_steal_pointer (&self->resume);
-
   self->state = GEN_CLOSING;
   hold (self);
   _aio_value_clear (&self->stash);
-  if (!_aio_future_is_done (resume))
-    _aio_sync_future_fail (resume, closed_error_new ());
-  _aio_release (resume);
+  resume_body (self, closed_error_new ());
 }
 
 static void
@@ -208,6 +234,7 @@ aio_async_generator_finalize (GObject *object)
   release_body (self);
   _aio_value_clear (&self->stash);
   g_clear_error (&self->pending_error);
+  g_clear_error (&self->resume_error);
   g_clear_object (&self->loop);
 
   G_OBJECT_CLASS (aio_async_generator_parent_class)->finalize (object);
@@ -409,6 +436,18 @@ resume_cancelled (AioFuture  *future,
   return TRUE;
 }
 
+/* The same, for a body parked at a yield. */
+static gboolean
+parked_body_cancelled (gpointer    data,
+                       const char *msg)
+{
+  AioAsyncGenerator *self = data;
+
+  self->state = GEN_CLOSING;
+  hold (self);
+  return TRUE;
+}
+
 /* A value was handed over, but its consumer was cancelled before it
  * resumed: the next anext() gets it.
  */
@@ -499,11 +538,8 @@ aio_async_generator_anext (AioAsyncGenerator *self)
     }
   else
     {
-      AioFuture *resume = g_steal_pointer (&self->resume);
-
       self->state = GEN_RUNNING;
-      _aio_sync_future_set_boolean (resume, TRUE);
-      _aio_release (resume);
+      resume_body (self, NULL);
     }
   return _aio_ref (self->next);
 }
@@ -573,53 +609,61 @@ aio_async_generator_aclose (AioAsyncGenerator *self)
 }
 
 /* Hands @value (moved) to the pending anext(): the common part of the
- * yields.
+ * yields.  On success the body is to wait at its yield (state SUSPENDED);
+ * the caller then drops the generator's hold on itself.
  */
+static gboolean
+hand_value (AioAsyncGenerator  *self,
+            GValue             *value,
+            GError            **error)
+{
+  if (!_aio_sync_check_loop (&self->loop, TYPE_NAME, error))
+    ;
+  else if (self->producer == NULL || _aio_ts.current_task != self->producer)
+    g_set_error_literal (error, AIO_ERROR, AIO_ERROR_INVALID_STATE,
+                         "Only the body of an async generator may yield its values");
+  else if (self->state == GEN_CLOSING)
+    {
+      self->yielded_after_close = TRUE;
+      g_propagate_error (error, closed_error_new ());
+    }
+  else if (self->state != GEN_RUNNING || self->next == NULL)
+    g_set_error_literal (error, AIO_ERROR, AIO_ERROR_INVALID_STATE,
+                         "Nobody asked the async generator for a value");
+  else
+    {
+      _aio_future_complete (self->next, AIO_FUTURE_FINISHED, value, NULL, NULL);
+      _aio_future_set_cancel_hook (self->next, value_dropped, _aio_ref (self),
+                                   _aio_sync_unref);
+      _aio_release (g_steal_pointer (&self->next));
+      self->state = GEN_SUSPENDED;
+      self->cancel_requested = FALSE;
+      return TRUE;
+    }
+
+  _aio_value_clear (value);
+  return FALSE;
+}
+
+/* yield_value(): the body waits at its yield for self->resume. */
 static AioFuture *
 yield_take (AioAsyncGenerator *self,
             GValue            *value)
 {
   GError *error = NULL;
+  AioFuture *resume;
 
-  if (!_aio_sync_check_loop (&self->loop, TYPE_NAME, &error))
-    ;
-  else if (self->producer == NULL || _aio_ts.current_task != self->producer)
-    error = g_error_new_literal (AIO_ERROR, AIO_ERROR_INVALID_STATE,
-                                 "Only the body of an async generator may yield its values");
-  else if (self->state == GEN_CLOSING)
-    {
-      self->yielded_after_close = TRUE;
-      error = closed_error_new ();
-    }
-  else if (self->state != GEN_RUNNING || self->next == NULL)
-    error = g_error_new_literal (AIO_ERROR, AIO_ERROR_INVALID_STATE,
-                                 "Nobody asked the async generator for a value");
+  if (G_UNLIKELY (!hand_value (self, value, &error)))
+    return _aio_sync_future_new_failed (self->loop, error);
 
-  if (G_UNLIKELY (error != NULL))
-    {
-      _aio_value_clear (value);
-      return _aio_sync_future_new_failed (self->loop, error);
-    }
-
-  _aio_future_complete (self->next, AIO_FUTURE_FINISHED, value, NULL, NULL);
-  _aio_future_set_cancel_hook (self->next, value_dropped, _aio_ref (self),
-                               _aio_sync_unref);
-  _aio_release (g_steal_pointer (&self->next));
-
-  self->state = GEN_SUSPENDED;
-  self->cancel_requested = FALSE;
-  self->resume = _aio_future_new_for_loop (self->loop);
-  _aio_future_set_cancel_hook (self->resume, resume_cancelled, self, NULL);
-  _aio_ref (self->resume);
-  {
-    AioFuture *resume = self->resume;
-
-    /* Dropping the last reference here closes the generator: resume then
-     * fails at once and the body cleans up.
-     */
-    unhold (self);
-    return resume;
-  }
+  resume = self->resume = _aio_future_new_for_loop (self->loop);
+  _aio_future_set_cancel_hook (resume, resume_cancelled, self, NULL);
+  _aio_ref (resume);
+  /* Dropping the last reference here closes the generator: resume then
+   * fails at once and the body cleans up.
+   */
+  unhold (self);
+  return resume;
 }
 
 /**
@@ -652,12 +696,34 @@ aio_async_generator_yield_value (AioAsyncGenerator *self,
   return yield_take (self, &copy);
 }
 
+/* A C coroutine body's yield: it waits parked, with no future, until
+ * resume_body() (the next anext(), or the close) wakes it.
+ */
 static gboolean
 yield_and_wait (AioAsyncGenerator  *self,
                 GValue             *value,
                 GError            **error)
 {
-  return aio_await (yield_take (self, value), error);
+  AioTask *producer = self->producer;
+
+  if (G_UNLIKELY (!hand_value (self, value, error)))
+    return FALSE;
+
+  /* As in yield_take(): the last reference going closes the generator,
+   * which leaves its error for the check below. */
+  unhold (self);
+  if (self->resume_error == NULL &&
+      !_aio_task_park (producer, parked_body_cancelled, self, error))
+    {
+      g_clear_error (&self->resume_error);
+      return FALSE;
+    }
+  if (G_UNLIKELY (self->resume_error != NULL))
+    {
+      g_propagate_error (error, g_steal_pointer (&self->resume_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -101,7 +101,7 @@ aio_await (AioFuture  *future,
 {
   gboolean ok;
 
-  g_return_val_if_fail (AIO_IS_FUTURE (future), FALSE);
+  g_return_val_if_fail (_aio_is_future (future), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   ok = await_outcome (future, error);
@@ -129,7 +129,7 @@ aio_await_value (AioFuture  *future,
 {
   gboolean ok;
 
-  g_return_val_if_fail (AIO_IS_FUTURE (future), FALSE);
+  g_return_val_if_fail (_aio_is_future (future), FALSE);
   g_return_val_if_fail (value != NULL && !G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -144,7 +144,7 @@ aio_await_value (AioFuture  *future,
 #define AWAIT_SCALAR(ctype, gtype, field, failed)                         \
   ctype result = failed;                                                  \
                                                                           \
-  g_return_val_if_fail (AIO_IS_FUTURE (future), failed);                  \
+  g_return_val_if_fail (_aio_is_future (future), failed);                  \
   g_return_val_if_fail (error == NULL || *error == NULL, failed);         \
                                                                           \
   if (await_outcome (future, error))                                      \
@@ -163,7 +163,7 @@ aio_await_value (AioFuture  *future,
   GValue value = G_VALUE_INIT;                                            \
   ctype result = failed;                                                  \
                                                                           \
-  g_return_val_if_fail (AIO_IS_FUTURE (future), failed);                  \
+  g_return_val_if_fail (_aio_is_future (future), failed);                  \
   g_return_val_if_fail (error == NULL || *error == NULL, failed);         \
                                                                           \
   if (await_typed (future, gtype, &value, error))                         \
@@ -339,7 +339,7 @@ aio_await_pointer (AioFuture  *future,
 {
   gpointer result = NULL;
 
-  g_return_val_if_fail (AIO_IS_FUTURE (future), NULL);
+  g_return_val_if_fail (_aio_is_future (future), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (await_outcome (future, error))

@@ -124,6 +124,23 @@ extern GType _aio_future_type G_GNUC_INTERNAL;     /* AIO_TYPE_FUTURE, without a
 extern GType _aio_task_type G_GNUC_INTERNAL;       /* AIO_TYPE_TASK, without a call */
 extern gboolean _aio_recycling G_GNUC_INTERNAL;    /* FALSE under AIO_DEBUG=no-recycle */
 
+/* AIO_IS_FUTURE() for the checks on the await paths: a plain future or
+ * a task is told by its class alone, where the macro calls into GType
+ * for every subclass (a task is one).
+ */
+static inline gboolean
+_aio_is_future (gconstpointer instance)
+{
+  const GTypeInstance *object = instance;
+  GType type;
+
+  if (object == NULL || object->g_class == NULL)
+    return FALSE;
+  type = object->g_class->g_type;
+  return type == _aio_future_type || type == _aio_task_type ||
+         g_type_is_a (type, _aio_future_type);
+}
+
 static inline AioFuturePrivate *
 _aio_future_priv (AioFuture *future)
 {

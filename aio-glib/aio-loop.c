@@ -944,7 +944,7 @@ void
 _aio_loop_register_task (AioLoop *loop,
                          AioTask *task)
 {
-  _aio_list_prepend (&loop->tasks, &g_object_ref (task)->all_link);
+  _aio_list_prepend (&loop->tasks, &((AioTask *) _aio_ref (task))->all_link);
   loop->n_tasks++;
 }
 

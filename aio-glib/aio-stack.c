@@ -17,6 +17,7 @@
 #include "aio-error.h"
 #include "aio-sanitizer-private.h"
 #include "aio-stack-private.h"
+#include "aio-thread-private.h"
 
 /* Stacks are carved out of large anonymous mappings (arenas) instead of one
  * mmap() each: a mapping per stack, plus its guard, costs two kernel VMAs,
@@ -77,7 +78,7 @@ typedef struct
   gboolean              prepared;
 } ThreadStacks;
 
-static _Thread_local ThreadStacks thread_stacks;
+static _Thread_local ThreadStacks thread_stacks AIO_TLS_INITIAL_EXEC;
 
 static void thread_stacks_free (gpointer data);
 static GPrivate thread_exit_hook = G_PRIVATE_INIT (thread_stacks_free);

@@ -7,6 +7,12 @@
 
 G_BEGIN_DECLS
 
+/* Told that a parked task is cancelled; returns FALSE to keep it parked
+ * (the cancellation then waits for its next await), as an AioCancelHook.
+ */
+typedef gboolean (*AioTaskParkCancelFunc) (gpointer    data,
+                                           const char *msg);
+
 struct _AioTask
 {
   AioFuture         parent_instance;
@@ -41,6 +47,9 @@ struct _AioTask
   AioLink           all_link;        /* in the loop's tasks; loop thread only */
   AioTask          *pool_next;
 
+  AioTaskParkCancelFunc park_cancel;  /* (nullable) while parked, see _aio_task_park() */
+  gpointer          park_data;
+
   AioFuture        *gio_next;        /* (owned) (nullable) GIO call being set up */
   GAsyncResult     *gio_result;      /* (owned) (nullable) result of the last GIO call */
 
@@ -49,6 +58,7 @@ struct _AioTask
   guint             returned : 1;
   guint             stepping : 1;
   guint             stack_measured : 1;   /* debug mode watches its stack depth */
+  guint             parked : 1;      /* suspended in _aio_task_park(), not yet unparked */
 };
 
 #define _aio_task_from_all_link(l) _aio_list_entry (l, AioTask, all_link)
@@ -81,5 +91,22 @@ AioTask *_aio_task_current_coroutine (void) G_GNUC_INTERNAL;
  */
 gboolean _aio_task_wait          (AioFuture *future,
                                   GError   **error) G_GNUC_INTERNAL;
+
+/* Suspends the current C coroutine @task, with no future to wait for,
+ * until someone calls _aio_task_unpark() on it: the cheapest wait, for a
+ * partner that knows the task (an async generator's body at a yield).
+ * A cancellation of the parked task asks @on_cancel first; when it agrees
+ * the task wakes and this fails with the cancellation error, as does a
+ * park while a cancellation is pending.
+ */
+gboolean _aio_task_park          (AioTask                *task,
+                                  AioTaskParkCancelFunc   on_cancel,
+                                  gpointer                data,
+                                  GError                **error) G_GNUC_INTERNAL;
+
+/* Wakes @task, parked in _aio_task_park(), on the next turn of its loop
+ * (or straight away, when the caller suspends next: see the hand-off).
+ */
+void     _aio_task_unpark        (AioTask   *task) G_GNUC_INTERNAL;
 
 G_END_DECLS

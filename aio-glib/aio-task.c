@@ -117,6 +117,9 @@ clear_task_fields (AioTask *self)
   self->started = FALSE;
   self->stepping = FALSE;
   self->stack_measured = FALSE;
+  self->parked = FALSE;
+  self->park_cancel = NULL;
+  self->park_data = NULL;
   self->stack_checks = 0;
   self->stack_size = 0;
 }
@@ -213,6 +216,14 @@ aio_task_real_cancel (AioFuture  *future,
    */
   if (self->fut_waiter != NULL && aio_future_cancel (self->fut_waiter, msg))
     return TRUE;
+  if (self->parked && self->park_cancel (self->park_data, msg))
+    {
+      self->must_cancel = TRUE;
+      g_free (self->cancel_msg);
+      self->cancel_msg = g_strdup (msg);
+      _aio_task_unpark (self);
+      return TRUE;
+    }
 
   /* Delivered at the next await, or before the body starts. */
   self->must_cancel = TRUE;
@@ -348,7 +359,7 @@ task_step_scheduled (gpointer data)
   AioTask *task = data;
 
   task_step (task);
-  g_object_unref (task);
+  _aio_task_release (task);
 }
 
 /* A step that holds a reference to the task: a start, or the wake-up of
@@ -374,7 +385,7 @@ task_schedule_start (AioTask *task)
   if (_aio_loop_is_owner (task->loop))
     {
       _aio_loop_register_task (task->loop, task);
-      _aio_loop_push_ready (task->loop, &step_scheduled_ops, g_object_ref (task));
+      _aio_loop_push_ready (task->loop, &step_scheduled_ops, _aio_ref (task));
     }
   else
     _aio_loop_post_threadsafe (task->loop, &start_on_loop_ops, g_object_ref (task));
@@ -715,6 +726,7 @@ _aio_task_abandon (AioTask *task)
   /* Both bodies own what they await: a stackless one through the task, a
    * C one in its aio_await() frame, which will never return.
    */
+  task->parked = FALSE;
   awaited = g_steal_pointer (&task->fut_waiter);
   if (awaited != NULL)
     {
@@ -858,14 +870,15 @@ task_step (AioTask *task)
 }
 
 /* Direct hand-off.  A coroutine that suspends while the ready ring holds
- * exactly one item, the wake-up of another suspended coroutine task, would
- * go back to the loop only for the loop to run that item next: it
- * switches straight to that task instead, which saves two switches and a
- * trip through the ring.  Nothing else could have run in between (timers,
- * I/O and other threads' work are appended behind the item), so the order
- * in which tasks run is the same.  It is not done when the loop is about
- * to stop or has spent its budget, nor in debug mode, which times each
- * item; hand-offs count as items against the budget.
+ * exactly one item, the step of another coroutine task (its wake-up, or
+ * its start), would go back to the loop only for the loop to run that
+ * item next: it switches straight to that task instead, which saves two
+ * switches and a trip through the ring.  Nothing else could have run in
+ * between (timers, I/O and other threads' work are appended behind the
+ * item), so the order in which tasks run is the same.  It is not done
+ * when the loop is about to stop or has spent its budget, nor in debug
+ * mode, which times each item; hand-offs count as items against the
+ * budget.
  */
 static gboolean
 try_hand_over (AioTask *task)
@@ -873,21 +886,43 @@ try_hand_over (AioTask *task)
   AioLoop *loop = task->loop;
   const AioReadyItem *item;
   AioTask *next;
+  gboolean holds_ref;
 
   if (loop->ring_count != 1 ||
       G_UNLIKELY ((!loop->dispatching) | loop->stopping | loop->budget_spent | loop->debug) ||
       loop->handoffs >= loop->check_interval)
     return FALSE;
   item = &loop->ring[loop->ring_head];
-  if (item->ops != &wakeup_ready_ops)
+  holds_ref = item->ops == &step_scheduled_ops;
+  if (item->ops != &wakeup_ready_ops && !holds_ref)
     return FALSE;
   next = item->data;
-  if (next->co == NULL || next->stepping || _aio_future_is_done (AIO_FUTURE (next)))
+  if (next->func == NULL || next->stepping || _aio_future_is_done (AIO_FUTURE (next)))
+    return FALSE;
+
+  if (!next->started)
+    {
+      /* Its first step: the body starts on a stack of its own.  Anything
+       * unusual (a cancellation before the start, no stack to be had) is
+       * left to the loop's step, which reports it.
+       */
+      if (next->must_cancel)
+        return FALSE;
+      next->co = _aio_coroutine_new (next->stack_size, task_body_entry, next,
+                                     task_describe, FALSE, NULL);
+      if (next->co == NULL)
+        return FALSE;
+      next->started = TRUE;
+      next->stack_measured = FALSE;
+    }
+  else if (next->co == NULL)
     return FALSE;
 
   _aio_loop_pop_ready (loop);
   loop->handoffs++;
   loop->handoffs_total++;
+  if (holds_ref)
+    _aio_unref_not_last (next);   /* the loop's task list holds it too */
 
   task->stepping = FALSE;
   next->stepping = TRUE;
@@ -973,6 +1008,50 @@ _aio_task_wait (AioFuture  *future,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+_aio_task_park (AioTask                *task,
+                AioTaskParkCancelFunc   on_cancel,
+                gpointer                data,
+                GError                **error)
+{
+  g_assert (task == _aio_task_current_coroutine () && on_cancel != NULL);
+
+  if (G_UNLIKELY (task->must_cancel) && on_cancel (data, task->cancel_msg))
+    {
+      task->must_cancel = FALSE;
+      g_propagate_error (error, _aio_cancelled_error_new (task->cancel_msg));
+      return FALSE;
+    }
+
+  task->park_cancel = on_cancel;
+  task->park_data = data;
+  task->parked = TRUE;
+  task->wait_since = task->loop->dispatch_start;
+  if (G_UNLIKELY (task->stack_measured) && task->stack_checks++ % STACK_CHECK_EVERY == 0)
+    check_stack_depth (task);
+  if (!try_hand_over (task))
+    _aio_coroutine_suspend ();
+
+  task->park_cancel = NULL;
+  task->park_data = NULL;
+  if (task->must_cancel)
+    {
+      task->must_cancel = FALSE;
+      g_propagate_error (error, _aio_cancelled_error_new (task->cancel_msg));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_aio_task_unpark (AioTask *task)
+{
+  g_assert (task->parked);
+
+  task->parked = FALSE;
+  _aio_loop_push_ready (task->loop, &wakeup_ready_ops, task);
 }
 
 /**

@@ -17,6 +17,7 @@ typedef struct
   AioEvent *gate;        /* (nullable) awaited before each value */
   GError   *yield_error; /* (owned) what the last yield failed with */
   guint     destroyed;
+  AioTask  *body_task;   /* (unowned) the task the body runs in */
 } Counter;
 
 static void
@@ -33,6 +34,7 @@ count_body (AioAsyncGenerator *gen,
   GError *error = NULL;
   gint i;
 
+  c->body_task = aio_current_task ();
   for (i = 0; i < c->limit; i++)
     {
       if (c->await_between && !aio_yield (&error))
@@ -434,6 +436,66 @@ test_generator_dropped (void)
   g_weak_ref_clear (&weak);
 }
 
+/* Dropped at the yield itself: the consumer let go of both the future
+ * and the generator before the value came.  The yield fails at once and
+ * the cleanup runs.
+ */
+
+static void
+test_generator_dropped_at_yield (void)
+{
+  Counter counter = { .limit = 10 };
+  AioAsyncGenerator *gen = aio_async_generator_new (count_body, &counter, counter_destroy);
+
+  g_object_unref (aio_async_generator_anext (gen));
+  g_object_unref (gen);
+  aio_test_drain (NULL);
+  g_assert_cmpint (counter.produced, ==, 1);
+  g_assert_true (counter.cleaned_up);
+  g_assert_error (counter.yield_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&counter.yield_error);
+  g_assert_cmpuint (counter.destroyed, ==, 1);
+}
+
+/* The body's task is cancelled by someone else while it waits at a yield:
+ * the yield fails with the cancellation, the cleanup runs, and the
+ * generator is over.
+ */
+
+static void
+test_generator_body_cancelled (void)
+{
+  Counter counter = { .limit = 10 };
+  g_autoptr(AioAsyncGenerator) gen = aio_async_generator_new (count_body, &counter, NULL);
+  g_autoptr(AioFuture) first = aio_async_generator_anext (gen);
+  g_autoptr(AioFuture) during = NULL;
+  g_autoptr(AioFuture) after = NULL;
+  GError *error = NULL;
+
+  g_assert_true (aio_test_run_future (first, NULL));
+  g_assert_cmpint (aio_future_get_int (first, NULL), ==, 0);
+  g_assert_nonnull (counter.body_task);
+  g_assert_true (aio_task_cancel (counter.body_task, "from outside"));
+
+  /* The body runs its cleanup: not a time to ask for values. */
+  during = aio_async_generator_anext (gen);
+  g_assert_false (aio_future_propagate (during, &error));
+  g_assert_error (error, AIO_ERROR, AIO_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  aio_test_drain (NULL);
+  g_assert_true (counter.cleaned_up);
+  g_assert_error (counter.yield_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (counter.yield_error->message, ==, "from outside");
+  g_clear_error (&counter.yield_error);
+  g_assert_cmpint (counter.produced, ==, 1);
+
+  after = aio_async_generator_anext (gen);
+  g_assert_false (aio_future_propagate (after, &error));
+  g_assert_error (error, AIO_ERROR, AIO_ERROR_STOP_ITERATION);
+  g_clear_error (&error);
+}
+
 /* Dropped by its consumer while a value is on the way. */
 
 static void
@@ -608,6 +670,8 @@ main (int   argc,
   aio_test_add_func ("/aio/async-generator/value-kept", test_generator_value_kept);
   aio_test_add_func ("/aio/async-generator/dropped", test_generator_dropped);
   aio_test_add_func ("/aio/async-generator/dropped-running", test_generator_dropped_running);
+  aio_test_add_func ("/aio/async-generator/dropped-at-yield", test_generator_dropped_at_yield);
+  aio_test_add_func ("/aio/async-generator/body-cancelled", test_generator_body_cancelled);
   aio_test_add_func ("/aio/async-generator/stackless", test_generator_stackless);
   aio_test_add_func ("/aio/async-generator/yield-outside", test_generator_yield_outside);
   aio_test_add_func ("/aio/async-generator/other-context", test_generator_other_context);

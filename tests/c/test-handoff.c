@@ -9,7 +9,8 @@
  * that it happens, and that what runs, and in which order, is what the
  * ready ring would have run: FIFO order with callbacks, timers and other
  * GLib sources still served, cancellation delivered, and a task that
- * finishes after a hand-off finishing as usual.
+ * finishes after a hand-off finishing as usual, and a task's first step
+ * handed over to as its wake-ups are.
  */
 
 static guint64
@@ -357,6 +358,92 @@ test_handoff_finish (void)
   aio_test_drain (NULL);
 }
 
+/* A task's first step is handed over to as well: a parent that awaits
+ * the child it just created starts the child's body straight away, in
+ * the order the ready ring would have run it, and on the stack size the
+ * child asked for.  A child cancelled before it started never runs.
+ */
+
+static gsize child_stack;   /* what the next child asked for */
+
+static void
+child_body (AioTask  *task,
+            gpointer  user_data)
+{
+  volatile char frame[64 * 1024];   /* more than a page of the stack */
+
+  g_assert_cmpuint (aio_task_get_stack_size (task), ==, child_stack);
+  frame[0] = 1;
+  frame[sizeof frame - 1] = 2;
+  note ("child");
+  aio_task_return_int (task, frame[0] + frame[sizeof frame - 1] + GPOINTER_TO_INT (user_data));
+}
+
+static void
+spawner_body (AioTask  *task,
+              gpointer  user_data)
+{
+  gboolean soon_first = GPOINTER_TO_INT (user_data);
+  AioLoop *loop = aio_loop_get_default ();
+  AioTask *child;
+  GError *error = NULL;
+  guint64 before;
+
+  /* Alone in the ring: handed over to. */
+  before = handoffs ();
+  child = aio_task_new_full (NULL, "child", 256 * 1024, child_body, GINT_TO_POINTER (39), NULL);
+  child_stack = aio_task_get_stack_size (child);
+  g_assert_cmpuint (child_stack, ==, 256 * 1024);
+  g_assert_cmpint (aio_await_int (g_object_ref (AIO_FUTURE (child)), &error), ==, 42);
+  g_assert_no_error (error);
+  g_assert_cmpuint (handoffs (), >, before);
+  g_clear_object (&child);
+
+  /* With a callback beside it: FIFO order, as the ring runs it. */
+  if (soon_first)
+    aio_handle_unref (aio_loop_call_soon (loop, note_soon, (gpointer) "soon", NULL));
+  child = aio_task_new (child_body, NULL, NULL);
+  child_stack = aio_task_get_stack_size (child);
+  if (!soon_first)
+    aio_handle_unref (aio_loop_call_soon (loop, note_soon, (gpointer) "soon", NULL));
+  g_assert_cmpint (aio_await_int (g_object_ref (AIO_FUTURE (child)), &error), ==, 3);
+  g_assert_no_error (error);
+  g_clear_object (&child);
+  g_assert_true (aio_yield (&error));   /* whatever is left runs */
+
+  /* Cancelled before its first step: the body never starts. */
+  child = aio_task_new (child_body, NULL, NULL);
+  g_assert_true (aio_task_cancel (child, "not wanted"));
+  g_assert_false (aio_await (g_object_ref (AIO_FUTURE (child)), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_true (aio_future_cancelled (AIO_FUTURE (child)));
+  g_clear_object (&child);
+  note ("parent-done");
+}
+
+static void
+run_start_case (gboolean    soon_first,
+                const char *expected)
+{
+  AioTask *task;
+
+  trace = g_string_new (NULL);
+  task = aio_test_run_task (spawner_body, GINT_TO_POINTER (soon_first));
+  g_assert_true (aio_future_propagate (AIO_FUTURE (task), NULL));
+  g_assert_cmpstr (trace->str, ==, expected);
+  g_string_free (trace, TRUE);
+  g_object_unref (task);
+  aio_test_drain (NULL);
+}
+
+static void
+test_handoff_start (void)
+{
+  run_start_case (TRUE, "child soon child parent-done ");
+  run_start_case (FALSE, "child child soon parent-done ");
+}
+
 /* Debug mode times each ready item on its own: no hand-offs there. */
 static void
 test_handoff_not_in_debug_mode (void)
@@ -382,6 +469,7 @@ main (int    argc,
   g_test_add_func ("/aio/handoff/budget", test_handoff_budget);
   g_test_add_func ("/aio/handoff/cancel", test_handoff_cancel);
   g_test_add_func ("/aio/handoff/finish", test_handoff_finish);
+  g_test_add_func ("/aio/handoff/start", test_handoff_start);
   g_test_add_func ("/aio/handoff/not-in-debug-mode", test_handoff_not_in_debug_mode);
 
   return g_test_run ();
