@@ -30,7 +30,15 @@ struct _AioTask
   gsize             stack_size;      /* 0: the default */
 
   AioFuture        *fut_waiter;      /* (owned) (nullable) what the task awaits */
-  AioWaiter         waiter;          /* linked into fut_waiter while waiting */
+  union
+  {
+    AioWaiter       waiter;          /* linked into fut_waiter while waiting */
+    struct
+    {
+      AioTaskParkCancelFunc cancel;  /* while parked, see _aio_task_park() */
+      gpointer              data;
+    } park;                          /* a parked task waits for no future */
+  };
   gint64            wait_since;      /* the loop's dispatch deadline when the wait began */
 
   char             *origin;          /* (owned) (nullable) where it was created, see AIO_TASK_HERE */
@@ -46,9 +54,6 @@ struct _AioTask
 
   AioLink           all_link;        /* in the loop's tasks; loop thread only */
   AioTask          *pool_next;
-
-  AioTaskParkCancelFunc park_cancel;  /* (nullable) while parked, see _aio_task_park() */
-  gpointer          park_data;
 
   AioFuture        *gio_next;        /* (owned) (nullable) GIO call being set up */
   GAsyncResult     *gio_result;      /* (owned) (nullable) result of the last GIO call */

@@ -118,8 +118,6 @@ clear_task_fields (AioTask *self)
   self->stepping = FALSE;
   self->stack_measured = FALSE;
   self->parked = FALSE;
-  self->park_cancel = NULL;
-  self->park_data = NULL;
   self->stack_checks = 0;
   self->stack_size = 0;
 }
@@ -216,7 +214,7 @@ aio_task_real_cancel (AioFuture  *future,
    */
   if (self->fut_waiter != NULL && aio_future_cancel (self->fut_waiter, msg))
     return TRUE;
-  if (self->parked && self->park_cancel (self->park_data, msg))
+  if (self->parked && self->park.cancel (self->park.data, msg))
     {
       self->must_cancel = TRUE;
       g_free (self->cancel_msg);
@@ -1025,8 +1023,8 @@ _aio_task_park (AioTask                *task,
       return FALSE;
     }
 
-  task->park_cancel = on_cancel;
-  task->park_data = data;
+  task->park.cancel = on_cancel;
+  task->park.data = data;
   task->parked = TRUE;
   task->wait_since = task->loop->dispatch_start;
   if (G_UNLIKELY (task->stack_measured) && task->stack_checks++ % STACK_CHECK_EVERY == 0)
@@ -1034,8 +1032,6 @@ _aio_task_park (AioTask                *task,
   if (!try_hand_over (task))
     _aio_coroutine_suspend ();
 
-  task->park_cancel = NULL;
-  task->park_data = NULL;
   if (task->must_cancel)
     {
       task->must_cancel = FALSE;
