@@ -609,8 +609,8 @@ aio_async_generator_aclose (AioAsyncGenerator *self)
 }
 
 /* Hands @value (moved) to the pending anext(): the common part of the
- * yields.  On success the body is to wait at its yield (state SUSPENDED);
- * the caller then drops the generator's hold on itself.
+ * yields.  On success the body is to wait at its yield (state SUSPENDED)
+ * and the caller lets go of the future with let_go_of_next().
  */
 static gboolean
 hand_value (AioAsyncGenerator  *self,
@@ -633,9 +633,14 @@ hand_value (AioAsyncGenerator  *self,
   else
     {
       _aio_future_complete (self->next, AIO_FUTURE_FINISHED, value, NULL, NULL);
-      _aio_future_set_cancel_hook (self->next, value_dropped, _aio_ref (self),
-                                   _aio_sync_unref);
-      _aio_release (g_steal_pointer (&self->next));
+      /* The generator's hold on itself, taken by anext(), becomes the
+       * reference of the future's hook: a delivered value keeps the
+       * generator alive until it is released.
+       */
+      if (!self->self_ref)
+        _aio_ref (self);
+      self->self_ref = FALSE;
+      _aio_future_set_cancel_hook (self->next, value_dropped, self, _aio_sync_unref);
       self->state = GEN_SUSPENDED;
       self->cancel_requested = FALSE;
       return TRUE;
@@ -643,6 +648,16 @@ hand_value (AioAsyncGenerator  *self,
 
   _aio_value_clear (value);
   return FALSE;
+}
+
+/* The generator's reference to the future it delivered a value in.  When
+ * the consumer has let go already, that was the last reference to the
+ * generator too, which closes it: the yield then fails.
+ */
+static void
+let_go_of_next (AioAsyncGenerator *self)
+{
+  _aio_release (g_steal_pointer (&self->next));
 }
 
 /* yield_value(): the body waits at its yield for self->resume. */
@@ -659,10 +674,7 @@ yield_take (AioAsyncGenerator *self,
   resume = self->resume = _aio_future_new_for_loop (self->loop);
   _aio_future_set_cancel_hook (resume, resume_cancelled, self, NULL);
   _aio_ref (resume);
-  /* Dropping the last reference here closes the generator: resume then
-   * fails at once and the body cleans up.
-   */
-  unhold (self);
+  let_go_of_next (self);
   return resume;
 }
 
@@ -709,9 +721,8 @@ yield_and_wait (AioAsyncGenerator  *self,
   if (G_UNLIKELY (!hand_value (self, value, error)))
     return FALSE;
 
-  /* As in yield_take(): the last reference going closes the generator,
-   * which leaves its error for the check below. */
-  unhold (self);
+  /* A close from there leaves its error for the check below. */
+  let_go_of_next (self);
   if (self->resume_error == NULL &&
       !_aio_task_park (producer, parked_body_cancelled, self, error))
     {
