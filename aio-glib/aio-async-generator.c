@@ -350,6 +350,9 @@ producer_finished (AioWaiter *link,
   cancelled = error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   _aio_release (AIO_FUTURE (g_steal_pointer (&self->producer)));
   release_body (self);
+  /* A body that ended without awaiting its yield_value() future. */
+  if (self->resume != NULL)
+    _aio_release (g_steal_pointer (&self->resume));
 
   if (self->next != NULL)
     {
@@ -717,6 +720,11 @@ yield_and_wait (AioAsyncGenerator  *self,
                 GError            **error)
 {
   AioTask *producer = self->producer;
+
+  /* Anywhere but a C coroutine body (a stackless body calling it, say),
+   * the await reports what is wrong. */
+  if (G_UNLIKELY (producer == NULL || _aio_task_current_coroutine () != producer))
+    return aio_await (yield_take (self, value), error);
 
   if (G_UNLIKELY (!hand_value (self, value, error)))
     return FALSE;

@@ -621,6 +621,35 @@ test_generator_yield_outside (void)
   aio_test_drain (NULL);
 }
 
+/* A stackless body that calls the C coroutine form of yield by mistake
+ * gets an error from it (it has no stack to wait on), not an abort.
+ */
+
+static AioFuture *
+misplaced_yield_step (AioAsyncGenerator *gen,
+                      AioFuture         *awaited,
+                      gpointer           user_data)
+{
+  GError **error = user_data;
+
+  g_assert_false (aio_async_generator_yield_int (gen, 7, error));
+  return NULL;
+}
+
+static void
+test_generator_stackless_misplaced_yield (void)
+{
+  GError *body_error = NULL;
+  g_autoptr(AioAsyncGenerator) gen =
+    aio_async_generator_new_stackless (misplaced_yield_step, &body_error, NULL);
+  g_autoptr(AioFuture) first = aio_async_generator_anext (gen);
+
+  g_assert_true (aio_test_run_future (first, NULL));
+  g_assert_error (body_error, AIO_ERROR, AIO_ERROR_NOT_IN_COROUTINE);
+  g_clear_error (&body_error);
+  aio_test_drain (NULL);
+}
+
 /* On a non-default context the body runs on that context's loop. */
 
 static void
@@ -674,6 +703,8 @@ main (int   argc,
   aio_test_add_func ("/aio/async-generator/body-cancelled", test_generator_body_cancelled);
   aio_test_add_func ("/aio/async-generator/stackless", test_generator_stackless);
   aio_test_add_func ("/aio/async-generator/yield-outside", test_generator_yield_outside);
+  aio_test_add_func ("/aio/async-generator/stackless-misplaced-yield",
+                     test_generator_stackless_misplaced_yield);
   aio_test_add_func ("/aio/async-generator/other-context", test_generator_other_context);
 
   return g_test_run ();
