@@ -966,11 +966,41 @@ check_stack_depth (AioTask *task)
              aio_task_get_name (task), depth / 1024, size / 1024, depth * 100 / size, origin);
 }
 
+/* The cancellation requested while the running @task waited (or before
+ * it got to wait), delivered as asyncio's CancelledError at the await:
+ * returns FALSE with it set, or TRUE when there is none.
+ */
+static gboolean
+take_cancellation (AioTask  *task,
+                   GError  **error)
+{
+  if (G_LIKELY (!task->must_cancel))
+    return TRUE;
+  task->must_cancel = FALSE;
+  g_propagate_error (error, _aio_cancelled_error_new (task->cancel_msg));
+  return FALSE;
+}
+
+/* Suspends the running @task until it is woken: by a hand-off, or by the
+ * loop.  Then as take_cancellation().
+ */
+static gboolean
+suspend_running (AioTask  *task,
+                 GError  **error)
+{
+  if (G_UNLIKELY (task->stack_measured) && task->stack_checks++ % STACK_CHECK_EVERY == 0)
+    check_stack_depth (task);
+  if (!try_hand_over (task))
+    _aio_coroutine_suspend ();
+  return take_cancellation (task, error);
+}
+
 gboolean
 _aio_task_wait (AioFuture  *future,
                 GError    **error)
 {
   AioTask *task = _aio_task_current_coroutine ();
+  gboolean woken;
 
   if (task == NULL)
     {
@@ -993,19 +1023,9 @@ _aio_task_wait (AioFuture  *future,
   if (task->must_cancel && aio_future_cancel (future, task->cancel_msg))
     task->must_cancel = FALSE;
 
-  if (G_UNLIKELY (task->stack_measured) && task->stack_checks++ % STACK_CHECK_EVERY == 0)
-    check_stack_depth (task);
-  if (!try_hand_over (task))
-    _aio_coroutine_suspend ();
-
+  woken = suspend_running (task, error);
   task->fut_waiter = NULL;
-  if (task->must_cancel)
-    {
-      task->must_cancel = FALSE;
-      g_propagate_error (error, _aio_cancelled_error_new (task->cancel_msg));
-      return FALSE;
-    }
-  return TRUE;
+  return woken;
 }
 
 gboolean
@@ -1017,28 +1037,13 @@ _aio_task_park (AioTask                *task,
   g_assert (task == _aio_task_current_coroutine () && on_cancel != NULL);
 
   if (G_UNLIKELY (task->must_cancel) && on_cancel (data, task->cancel_msg))
-    {
-      task->must_cancel = FALSE;
-      g_propagate_error (error, _aio_cancelled_error_new (task->cancel_msg));
-      return FALSE;
-    }
+    return take_cancellation (task, error);
 
   task->park.cancel = on_cancel;
   task->park.data = data;
   task->parked = TRUE;
   task->wait_since = task->loop->dispatch_start;
-  if (G_UNLIKELY (task->stack_measured) && task->stack_checks++ % STACK_CHECK_EVERY == 0)
-    check_stack_depth (task);
-  if (!try_hand_over (task))
-    _aio_coroutine_suspend ();
-
-  if (task->must_cancel)
-    {
-      task->must_cancel = FALSE;
-      g_propagate_error (error, _aio_cancelled_error_new (task->cancel_msg));
-      return FALSE;
-    }
-  return TRUE;
+  return suspend_running (task, error);
 }
 
 void
