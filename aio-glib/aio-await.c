@@ -62,8 +62,12 @@ await_typed (AioFuture  *future,
   if (!await_outcome (future, error))
     return FALSE;
 
+  /* Most results are of the very type asked for, or of a type derived
+   * from the fundamental one asked for (GBytes for G_TYPE_BOXED): those
+   * need no walk up the hierarchy. */
   actual = aio_future_get_value_type (future);
-  if (actual == G_TYPE_INVALID || !g_type_is_a (actual, type))
+  if (actual == G_TYPE_INVALID ||
+      (actual != type && G_TYPE_FUNDAMENTAL (actual) != type && !g_type_is_a (actual, type)))
     {
       set_mismatch (future, type, error);
       return FALSE;
@@ -317,7 +321,16 @@ gpointer
 aio_await_boxed (AioFuture  *future,
                  GError    **error)
 {
-  AWAIT_TYPED (gpointer, G_TYPE_BOXED, g_value_dup_boxed, NULL);
+  GValue value = G_VALUE_INIT;
+  gpointer result = NULL;
+
+  g_return_val_if_fail (_aio_is_future (future), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (await_typed (future, G_TYPE_BOXED, &value, error))
+    result = _aio_value_steal_boxed (&value);
+  _aio_release (future);
+  return result;
 }
 
 /**

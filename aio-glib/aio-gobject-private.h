@@ -145,4 +145,42 @@ _aio_value_copy (const GValue *src,
     }
 }
 
+/* Boxed values.  Every boxed type shares G_TYPE_BOXED's value table
+ * (gboxed.c): the pointer in data[0], and G_VALUE_NOCOPY_CONTENTS in
+ * data[1] when the value does not own it.  Moving the pointer in or out
+ * skips the copy, the free and the type checks of g_value_take_boxed(),
+ * g_value_dup_boxed() and g_value_unset() on each message a stream hands
+ * over.
+ */
+
+/* Sets the zero-filled @value to @boxed of the boxed @type, taking it. */
+static inline void
+_aio_value_take_boxed (GValue   *value,
+                       GType     type,
+                       gpointer  boxed)
+{
+  value->g_type = type;
+  value->data[0].v_pointer = boxed;
+  value->data[1].v_uint = 0;
+}
+
+/* The boxed pointer of @value (of a boxed type), for the caller to own;
+ * @value is left zero-filled.
+ */
+static inline gpointer
+_aio_value_steal_boxed (GValue *value)
+{
+  gpointer boxed;
+
+  if (value->data[1].v_uint & G_VALUE_NOCOPY_CONTENTS)
+    {
+      boxed = g_value_dup_boxed (value);
+      g_value_unset (value);
+      return boxed;
+    }
+  boxed = value->data[0].v_pointer;
+  memset (value, 0, sizeof *value);
+  return boxed;
+}
+
 G_END_DECLS

@@ -148,11 +148,10 @@ finish (AioStreamReader *self,
     {
       GValue value = G_VALUE_INIT;
 
-      g_value_init (&value, G_TYPE_BYTES);
-      g_value_take_boxed (&value, bytes);
+      _aio_value_take_boxed (&value, G_TYPE_BYTES, bytes);
       _aio_future_complete (future, AIO_FUTURE_FINISHED, &value, NULL, NULL);
     }
-  g_object_unref (future);
+  _aio_release (future);
 }
 
 /* Takes the first @n buffered bytes.  When they are the whole buffer, the
@@ -176,8 +175,10 @@ take (AioStreamReader *self,
     {
       guint8 *data = g_steal_pointer (&self->buf);
 
+      if (n < self->alloc)
+        data = g_realloc (data, n);
       self->start = self->end = self->alloc = 0;
-      return g_bytes_new_take (g_realloc (data, n), n);
+      return g_bytes_new_take (data, n);
     }
   bytes = g_bytes_new (self->buf + self->start, n);
   self->start += n;
@@ -312,17 +313,48 @@ fill_failed (AioStreamReader *self,
   return FILL_ERROR;
 }
 
+/* Where an empty reader receives: one chunk per thread, so a reader that
+ * takes small messages as they come neither allocates nor frees a whole
+ * chunk for each (the buffer it would have filled goes with the bytes
+ * taken), and the memory the kernel copies into stays in the cache.
+ */
+static GPrivate scratch_key = G_PRIVATE_INIT (g_free);
+
+static guint8 *
+thread_scratch (void)
+{
+  guint8 *scratch = g_private_get (&scratch_key);
+
+  if (G_UNLIKELY (scratch == NULL))
+    {
+      scratch = g_malloc (CHUNK_SIZE);
+      g_private_set (&scratch_key, scratch);
+    }
+  return scratch;
+}
+
 static FillResult
 fill_from_fd (AioStreamReader *self,
               int              fd)
 {
+  gsize room = fill_size (self);
+  gboolean via_scratch;
+  guint8 *into;
   gssize n;
 
   if (!self->channel->readable)
     return FILL_WAIT;
-  reserve (self, fill_size (self));
+  via_scratch = self->buf == NULL && room <= CHUNK_SIZE;
+  if (via_scratch)
+    into = thread_scratch ();
+  else
+    {
+      reserve (self, room);
+      into = self->buf + self->end;
+      room = self->alloc - self->end;
+    }
   do
-    n = recv (fd, self->buf + self->end, self->alloc - self->end, 0);
+    n = recv (fd, into, room, 0);
   while (n < 0 && errno == EINTR);
 
   if (n > 0)
@@ -333,9 +365,14 @@ fill_from_fd (AioStreamReader *self,
        * before this read: its edge is spent, and only the next recv()
        * tells it.
        */
-      self->behind = (gsize) n == self->alloc - self->end;
+      self->behind = (gsize) n == room;
       if (!self->behind && !self->channel->peer_closed)
         self->channel->readable = FALSE;
+      if (via_scratch)
+        {
+          append (self, into, (gsize) n);
+          return FILL_DATA;
+        }
     }
   if (n >= 0)
     return filled (self, (gsize) n);
@@ -665,7 +702,7 @@ op_cancelled (AioFuture  *future,
   if (self->op.future == future)
     {
       clear_op (self);
-      g_clear_object (&self->op.future);
+      _aio_release (g_steal_pointer (&self->op.future));
     }
   return TRUE;
 }
@@ -702,7 +739,7 @@ start (AioStreamReader *self,
   self->op.kind = kind;
   self->op.n = n;
   self->op.offset = 0;
-  self->op.future = g_object_ref (future);
+  self->op.future = _aio_ref (future);
   return future;
 }
 

@@ -546,8 +546,7 @@ done_future (AioStreamWriter *self,
       _aio_future_complete (future, AIO_FUTURE_FINISHED, NULL, failure, NULL);
       return future;
     }
-  g_value_init (&value, G_TYPE_BOOLEAN);
-  g_value_set_boolean (&value, TRUE);
+  _aio_value_set_boolean (&value, TRUE);
   _aio_future_complete (future, AIO_FUTURE_FINISHED, &value, NULL, NULL);
   return future;
 }
